@@ -1,0 +1,183 @@
+// `hvscope run`: boots a machine headless with the guest console on stdio.
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { Machine, ISA_STRING, type StopCause } from '../machine/machine';
+import { bootBare } from '../machine/boot';
+import { Elf64, isElf } from '../elf/elf64';
+import { UserError, GuestError } from '../common/errors';
+import { EXCEPTION_NAMES } from '../riscv/hart/csrs';
+import { RAM_DEFAULT_SIZE } from '../machine/memoryMap';
+import { Htif } from './htif';
+
+export interface RunOptions {
+  bare: boolean;
+  kernel?: string;
+  bios?: string;
+  initrd?: string;
+  append?: string;
+  memory: number;
+  harts: number;
+  disk?: string;
+  maxInsns?: number;
+  htif: boolean;
+}
+
+export const RUN_USAGE = `usage: hvscope run [options]
+  --bare                 bare machine: M-mode firmware (--bios) or program (--kernel) on the emulated hart
+  --kernel FILE          guest kernel or program: ELF, Linux Image or raw binary
+  --bios FILE            M-mode firmware (e.g. OpenSBI fw_jump.elf); the kernel then goes to 0x80200000
+  --initrd FILE          initial ramdisk
+  --append STRING        kernel command line (/chosen/bootargs)
+  --memory SIZE          RAM size, e.g. 256M or 1G (default 256M)
+  --harts N              number of harts (default 1; alias --smp)
+  --disk FILE            virtio-blk image
+  --max-insns N          stop with an error after N retired instructions
+  --htif                 honour the ELF's tohost/fromhost symbols (exit code from tohost)
+Exit status: the guest's power-off code (0 = pass); 1 for bad options or files; 3 when the guest is
+stuck in a trap loop; 4 when --max-insns is reached.`;
+
+export function parseSize(s: string, option: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(s.trim());
+  if (!m) throw new UserError(`${option}: cannot read size '${s}' (use e.g. 256M or 1G)`);
+  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  const n = Number(m[1]) * mult;
+  if (n < 1024 * 1024 || n > 4 * 1024 ** 3 || n % 4096 !== 0) throw new UserError(`${option}: ${s} is out of range (1M..4G, a multiple of 4K)`);
+  return n;
+}
+
+export function parseRunArgs(args: string[]): RunOptions {
+  const o: RunOptions = { bare: false, memory: RAM_DEFAULT_SIZE, harts: 1, htif: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = args[++i];
+      if (v === undefined) throw new UserError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--bare': o.bare = true; break;
+      case '--kernel': o.kernel = value(); break;
+      case '--bios': o.bios = value(); break;
+      case '--initrd': o.initrd = value(); break;
+      case '--append': case '--bootargs': o.append = value(); break;
+      case '--memory': case '-m': o.memory = parseSize(value(), flag); break;
+      case '--harts': case '--smp': case '--vcpus': {
+        const v = value(), n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 8) throw new UserError(`${flag}: expected 1..8, got '${v}'`);
+        o.harts = n; break;
+      }
+      case '--disk': o.disk = value(); break;
+      case '--max-insns': {
+        const v = value(), n = Number(v);
+        if (!Number.isSafeInteger(n) || n <= 0) throw new UserError(`--max-insns: expected a positive integer, got '${v}'`);
+        o.maxInsns = n; break;
+      }
+      case '--htif': o.htif = true; break;
+      default: throw new UserError(`unknown option '${a}'\n${RUN_USAGE}`);
+    }
+  }
+  if (!o.kernel && !o.bios) throw new UserError(`--kernel is required\n${RUN_USAGE}`);
+  return o;
+}
+
+function readInput(path: string, option: string): Uint8Array {
+  if (!existsSync(path)) throw new UserError(`${option}: file not found: ${path}`);
+  if (!statSync(path).isFile()) throw new UserError(`${option}: not a file: ${path}`);
+  const b = readFileSync(path);
+  if (b.length === 0) throw new UserError(`${option}: file is empty: ${path}`);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+/** Console output: buffered and flushed between slices so a chatty guest does not cost a syscall per byte. */
+class StdoutSink {
+  private buf = Buffer.alloc(65536);
+  private n = 0;
+  write(byte: number): void {
+    if (this.n === this.buf.length) this.flush();
+    this.buf[this.n++] = byte;
+  }
+  flush(): void {
+    if (this.n === 0) return;
+    process.stdout.write(Buffer.from(this.buf.subarray(0, this.n)));
+    this.n = 0;
+  }
+}
+
+/** Instructions per slice between returns to the event loop (stdin, signals). */
+const SLICE = 2_000_000;
+
+export async function runCommand(args: string[]): Promise<number> {
+  const o = parseRunArgs(args);
+  if (!o.bare) {
+    throw new UserError('the embedded hypervisor (running a guest without --bare) is not available in this build yet; use --bare to run firmware or a program on the bare machine');
+  }
+  if (o.disk) throw new UserError('--disk: virtio-blk is not wired into the machine yet');
+  const kernelPath = o.kernel ?? o.bios!;
+  const kernel = readInput(kernelPath, o.kernel ? '--kernel' : '--bios');
+  const bios = o.kernel && o.bios ? readInput(o.bios, '--bios') : undefined;
+  const initrd = o.initrd ? readInput(o.initrd, '--initrd') : undefined;
+
+  const out = new StdoutSink();
+  const m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: out });
+  bootBare(m, { kernel, bios, initrd, bootargs: o.append, isa: ISA_STRING });
+  const htif = o.htif ? Htif.fromElf(isElf(kernel) ? new Elf64(kernel) : undefined, m, out) : undefined;
+
+  // Console input: raw keystrokes from a terminal, or bytes from a pipe.
+  let inputOpen = true;
+  let wake: (() => void) | undefined;
+  const stdin = process.stdin;
+  if (stdin.isTTY) stdin.setRawMode(true);
+  stdin.on('data', (b: Buffer) => {
+    // Ctrl-A x quits, as in QEMU's -nographic console.
+    if (stdin.isTTY && b.length === 2 && b[0] === 1 && b[1] === 0x78) { finish(0, 'hvscope: terminated by Ctrl-A x'); return; }
+    m.uart.pushInput(b);
+    wake?.();
+  });
+  stdin.on('end', () => { inputOpen = false; wake?.(); });
+  stdin.on('error', () => { inputOpen = false; });
+
+  let exitCode: number | undefined;
+  let message: string | undefined;
+  const finish = (code: number, msg?: string) => { exitCode = code; message = msg; };
+
+  try {
+    while (exitCode === undefined) {
+      let budget = SLICE;
+      if (o.maxInsns !== undefined) {
+        const left = o.maxInsns - m.retired;
+        if (left <= 0) { finish(4, `hvscope: stopped after ${m.retired} instructions (--max-insns)`); break; }
+        budget = Math.min(budget, left);
+      }
+      const why: StopCause = m.run(budget);
+      out.flush();
+      if (htif) {
+        const code = htif.poll();
+        if (code !== undefined) { finish(code, code === 0 ? undefined : `hvscope: tohost reported failure ${code}`); break; }
+      }
+      switch (why.kind) {
+        case 'poweroff': finish(why.code); break;
+        case 'reset': finish(0, 'hvscope: the guest requested a reset; stopping'); break;
+        case 'stuck':
+          finish(3, `hvscope: hart ${why.hart} is stuck in a trap loop: ${EXCEPTION_NAMES[why.cause] ?? `cause ${why.cause}`} at pc 0x${why.pc.toString(16)}`);
+          break;
+        case 'idle':
+          if (!inputOpen) finish(5, 'hvscope: every hart waits for an interrupt that can never come (no timer armed, console input closed)');
+          else await new Promise<void>((resolve) => { wake = resolve; });
+          wake = undefined;
+          break;
+        case 'budget': break;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    out.flush();
+    if (stdin.isTTY) stdin.setRawMode(false);
+    stdin.pause();
+    stdin.removeAllListeners('data');
+  }
+  if (message) process.stderr.write(`${message}\n`);
+  return exitCode ?? 0;
+}
+
+export { GuestError };

@@ -1,0 +1,186 @@
+// The machine: RAM, the MMIO devices of memoryMap.ts, the harts, deterministic virtual time and
+// the scheduler that interleaves harts in fixed quanta. It runs in budgets and says why it
+// stopped (ARCHITECTURE.md §6); host I/O (console, block image) comes in through interfaces.
+
+import { Ram } from '../devices/ram';
+import { Bus } from '../devices/bus';
+import { Clint } from '../devices/clint';
+import { Plic } from '../devices/plic';
+import { Uart16550 } from '../devices/uart16550';
+import { SifiveTest } from '../devices/sifiveTest';
+import { GoldfishRtc } from '../devices/goldfishRtc';
+import type { ByteSink, Clock, Device, HartIrqInputs, PowerRequest } from '../devices/device';
+import { Hart, StopReason } from '../riscv/hart/hart';
+import { CodeCache } from '../riscv/hart/codeCache';
+import { SystemMemory } from '../riscv/hart/memory';
+import { UserError } from '../common/errors';
+import * as MAP from './memoryMap';
+
+/** Retired instructions per tick of the 10 MHz timebase: each hart runs at 100 virtual MIPS. */
+export const INSNS_PER_TICK = 10;
+/** Instructions a hart runs before the scheduler moves to the next one (and time advances). */
+export const QUANTUM = 10_000;
+
+export interface MachineConfig {
+  memoryBytes: number;
+  harts: number;
+  /** Extensions as misa letters (default: the ones this hart implements). */
+  extensions?: string;
+  /** Console output (UART). */
+  console: ByteSink;
+  /** Boot epoch of the RTC, ms since 1970 (fixed so runs are deterministic). */
+  rtcEpochMs?: number;
+}
+
+/** Why `run` returned. */
+export type StopCause =
+  | { kind: 'budget' }
+  | { kind: 'poweroff'; code: number }
+  | { kind: 'reset' }
+  | { kind: 'idle' }            // every hart waits in WFI and no timer will ever wake one
+  | { kind: 'stuck'; hart: number; cause: number; pc: bigint }; // a hart traps without progress
+
+/** The ISA string the device tree and misa describe. */
+export const ISA_STRING = 'rv64imac_zicsr_zifencei_zihintpause_sstc';
+
+export class Machine implements Clock {
+  readonly ram: Ram;
+  readonly bus = new Bus();
+  readonly harts: Hart[] = [];
+  readonly memory: SystemMemory;
+  readonly code: CodeCache;
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly rtc: GoldfishRtc;
+  readonly test: SifiveTest;
+
+  /** Time in ticks at the start of the current round; idle time skipped in WFI is included. */
+  private ticks = 0;
+  /** The hart currently running (time is read relative to its progress in the quantum). */
+  private current: Hart | undefined;
+  private roundStartRetired = 0;
+  private power: PowerRequest | undefined;
+
+  constructor(readonly config: MachineConfig) {
+    if (config.harts < 1 || config.harts > 8) throw new UserError(`harts must be between 1 and 8, got ${config.harts}`);
+    this.ram = new Ram(MAP.RAM_BASE, config.memoryBytes);
+    this.memory = new SystemMemory(this.ram, this.bus, this);
+    this.code = new CodeCache(config.memoryBytes / 4096);
+    const ext = config.extensions ?? 'acimsu';
+    for (let i = 0; i < config.harts; i++) this.harts.push(new Hart(i, this.memory, this.code, ext));
+
+    const irqs: HartIrqInputs = { setPending: (hart, bit, level) => this.harts[hart]?.csr.setHwPending(bit, level) };
+    this.plic = new Plic(config.harts, irqs);
+    this.test = new SifiveTest((req) => this.requestPower(req));
+    this.rtc = new GoldfishRtc(this, this.plicLine(MAP.RTC_IRQ), { epochMs: config.rtcEpochMs });
+    this.clint = new Clint(config.harts, this, irqs);
+    this.uart = new Uart16550(config.console, this.plicLine(MAP.UART0_IRQ));
+    this.mapDevice(MAP.SIFIVE_TEST_BASE, MAP.SIFIVE_TEST_SIZE, this.test);
+    this.mapDevice(MAP.RTC_BASE, MAP.RTC_SIZE, this.rtc);
+    this.mapDevice(MAP.CLINT_BASE, MAP.CLINT_SIZE, this.clint);
+    this.mapDevice(MAP.PLIC_BASE, MAP.PLIC_SIZE, this.plic);
+    this.mapDevice(MAP.UART0_BASE, MAP.UART0_SIZE, this.uart);
+  }
+
+  /** A PLIC input line for a device. */
+  plicLine(source: number) {
+    return this.plic.source(source);
+  }
+
+  mapDevice(base: number, size: number, dev: Device): void {
+    const err = this.bus.map(base, size, dev);
+    if (err) throw new UserError(`cannot map ${dev.name} at 0x${base.toString(16)}: ${err.kind === 'overlap' ? `overlaps ${err.existing.device.name}` : err.reason}`);
+  }
+
+  /** Deterministic mtime (Clock): ticks at the round start plus the current hart's progress. */
+  now(): number {
+    const h = this.current;
+    if (h === undefined) return this.ticks;
+    return this.ticks + Math.floor((h.retired - this.roundStartRetired) / INSNS_PER_TICK);
+  }
+
+  private requestPower(req: PowerRequest): void {
+    this.power = req;
+    for (const h of this.harts) h.breakRequested = true;
+  }
+
+  /** Writes bytes into RAM (loaders). */
+  writePhys(addr: number, bytes: Uint8Array): void {
+    if (!this.ram.contains(addr, bytes.length)) throw new UserError(`cannot place ${bytes.length} bytes at 0x${addr.toString(16)}: outside RAM (0x${this.ram.base.toString(16)}..0x${(this.ram.base + this.ram.size).toString(16)})`);
+    this.ram.load(addr, bytes);
+    this.code.clear();
+  }
+
+  zeroPhys(addr: number, length: number): void {
+    if (!this.ram.contains(addr, length)) throw new UserError(`cannot zero ${length} bytes at 0x${addr.toString(16)}: outside RAM`);
+    this.ram.u8.fill(0, addr - this.ram.base, addr - this.ram.base + length);
+  }
+
+  /**
+   * Runs up to `budget` instructions per hart, in rounds of QUANTUM, and returns why it stopped.
+   * Time advances by QUANTUM / INSNS_PER_TICK per round; when every hart waits in WFI, time
+   * jumps to the next timer deadline (idle time costs nothing).
+   */
+  run(budget: number): StopCause {
+    let done = 0;
+    while (done < budget) {
+      const q = Math.min(QUANTUM, budget - done);
+      let anyRan = false;
+      for (const h of this.harts) {
+        this.current = h;
+        this.roundStartRetired = h.retired;
+        const why = h.run(q);
+        if (why !== StopReason.Wfi || h.retired !== this.roundStartRetired) anyRan = true;
+        if (h.trapsWithoutProgress > 10_000) {
+          this.current = undefined;
+          return { kind: 'stuck', hart: h.hartId, cause: h.lastTrap.cause, pc: (BigInt(h.lastTrap.pcHi >>> 0) << 32n) | BigInt(h.lastTrap.pcLo >>> 0) };
+        }
+        if (this.power) break;
+      }
+      this.current = undefined;
+      if (this.harts.length > 1) for (const h of this.harts) h.resvValid = false;
+      done += q;
+      if (anyRan) this.ticks += Math.ceil(q / INSNS_PER_TICK);
+      else {
+        // Every hart waits for an interrupt: skip to the next timer deadline.
+        // A deadline already passed wakes nobody (its interrupt is pending but not enabled).
+        const next = this.nextDeadline();
+        if (next === Infinity || next <= this.ticks) return { kind: 'idle' };
+        this.ticks = next;
+      }
+      this.updateTimers();
+      const p = this.power;
+      if (p) {
+        this.power = undefined;
+        for (const h of this.harts) h.breakRequested = false;
+        return p.kind === 'poweroff' ? { kind: 'poweroff', code: p.code } : { kind: 'reset' };
+      }
+    }
+    return { kind: 'budget' };
+  }
+
+  private updateTimers(): void {
+    this.clint.update();
+    const now = this.ticks;
+    for (const h of this.harts) h.csr.updateTimer(now);
+  }
+
+  /** Smallest tick at which some timer (CLINT mtimecmp or a hart's stimecmp) fires. */
+  private nextDeadline(): number {
+    let next = this.clint.nextDeadline();
+    for (const h of this.harts) {
+      if (!h.csr.sstcEnabled) continue;
+      const cmp = (h.csr.stimecmpHi >>> 0) * 4294967296 + (h.csr.stimecmpLo >>> 0);
+      if (cmp < next) next = cmp;
+    }
+    return next;
+  }
+
+  /** Retired instructions over all harts. */
+  get retired(): number {
+    let n = 0;
+    for (const h of this.harts) n += h.retired;
+    return n;
+  }
+}

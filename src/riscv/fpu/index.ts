@@ -1,0 +1,2 @@
+// RISC-V F/D floating-point unit: see fpu.ts for the calling convention.
+export * from './fpu';
