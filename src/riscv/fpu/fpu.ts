@@ -177,7 +177,7 @@ function roundPack32(sign: number, exp: number, sh: number, sl: number, rm: numb
   if (e === 0) {
     const m0 = sh >>> 8;
     const r0 = ((sh & 0xff) << 1) | (sl !== 0 ? 1 : 0);
-    
+    if (m0 + roundInc(rm, sign, m0 & 1, r0, 0x100) === TWO24) tiny = false;
   }
   shiftRightJam64(sh, sl, 1 - e);
   let m = jH >>> 8;

@@ -32,9 +32,16 @@ export class CodeCache {
     return this.pages[ramPage] !== undefined;
   }
 
+  /** The decoded ops of a RAM page, if it has any. */
+  pageOps(ramPage: number): Op[] | undefined {
+    return this.pages[ramPage];
+  }
+
   noteStore(ramPage: number): void {
-    if (this.pages[ramPage] === undefined) return;
+    const ops = this.pages[ramPage];
+    if (ops === undefined) return;
     this.pages[ramPage] = undefined;
+    for (const h of this.harts) if (h.fetchOps === ops) h.fetchOps = null;
     this.invalidations++;
     for (const l of this.onInvalidate) l(ramPage);
   }
@@ -42,6 +49,7 @@ export class CodeCache {
   /** Drops everything (FENCE.I is not needed for coherence here; this is for reset and restore). */
   clear(): void {
     this.pages.fill(undefined);
+    for (const h of this.harts) h.fetchOps = null;
   }
 
   /** The op at virtual pc (lo) whose page starts at RAM offset `pageBase`. */

@@ -73,6 +73,15 @@ export class Hart {
   readonly tlbXTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly tlbXBase = new Int32Array(TLB_SIZE);
 
+  /**
+   * The decoded-op array of the page the pc is in, and that page's virtual page number (low 20
+   * bits of lo >>> 12, and hi): consecutive fetches from one page skip the TLB and the code cache.
+   * Dropped on every TLB flush and when the page's code is invalidated.
+   */
+  fetchOps: (Op | undefined)[] | null = null;
+  private fetchVpn = 0;
+  private fetchVpnHi = 0;
+
   readonly ram: Ram;
   private readonly ramI32: Int32Array;
   private readonly ramU16: Uint16Array;
@@ -117,6 +126,7 @@ export class Hart {
   // ---------------------------------------------------------------- TLB
 
   flushTlb(): void {
+    this.fetchOps = null;
     this.tlbRTag.fill(NaN);
     this.tlbWTag.fill(NaN);
     this.tlbXTag.fill(NaN);
@@ -331,7 +341,10 @@ export class Hart {
       base = off - (off & 0xfff);
       if (this.mem.pageCacheable(this, pa, Access.Fetch)) this.fillTlb(lo, hi, Access.Fetch, base);
     }
-    return this.code.opAt(this, base, lo);
+    const op = this.code.opAt(this, base, lo);
+    const ops = this.code.pageOps(base >>> 12);
+    if (ops !== undefined) { this.fetchOps = ops; this.fetchVpn = lo >>> 12; this.fetchVpnHi = hi; }
+    return op;
   }
 
   // ---------------------------------------------------------------- trap entry and return
@@ -425,11 +438,16 @@ export class Hart {
       const irq = this.csr.pendingInterrupt();
       if (irq >= 0) this.enterTrap(irq, true, 0, 0);
       // Inner loop: no interrupt can become pending until an instruction sets loopBreak.
+      const retiredBefore = this.retired;
       while (steps < budget) {
         steps++;
-        const op = this.fetch();
-        if (op === undefined) { this.trapFromExc(); break; }
         const lo = this.pcLo;
+        const ops = this.fetchOps;
+        let op = ops !== null && (lo >>> 12) === this.fetchVpn && this.pcHi === this.fetchVpnHi ? ops[(lo & 0xfff) >>> 1] : undefined;
+        if (op === undefined) {
+          op = this.fetch();
+          if (op === undefined) { this.trapFromExc(); break; }
+        }
         const nlo = (lo + op.len) | 0;
         this.npcLo = nlo;
         this.npcHi = (this.pcHi + ((((nlo >>> 0) < (lo >>> 0)) as unknown as number))) | 0;
@@ -438,10 +456,10 @@ export class Hart {
         if (this.exc >= 0) { this.trapFromExc(); break; }
         this.pcLo = this.npcLo;
         this.pcHi = this.npcHi;
-        this.retired++;
-        this.trapsWithoutProgress = 0;
+        this.retired++; // counted per instruction: CSR reads of minstret/time must see it exactly
         if (this.loopBreak) break;
       }
+      if (this.retired !== retiredBefore) this.trapsWithoutProgress = 0;
       if (this.wfi) return StopReason.Wfi;
       if (this.breakRequested) { this.breakRequested = false; return StopReason.Break; }
     }
