@@ -7,6 +7,7 @@ import { UserError, GuestError } from '../common/errors';
 import { EXCEPTION_NAMES } from '../riscv/hart/csrs';
 import { RAM_DEFAULT_SIZE } from '../machine/memoryMap';
 import { Htif } from './htif';
+import { FileBlock } from './fileBlock';
 
 export interface RunOptions {
   bare: boolean;
@@ -112,14 +113,15 @@ export async function runCommand(args: string[]): Promise<number> {
   if (!o.bare) {
     throw new UserError('the embedded hypervisor (running a guest without --bare) is not available in this build yet; use --bare to run firmware or a program on the bare machine');
   }
-  if (o.disk) throw new UserError('--disk: virtio-blk is not wired into the machine yet');
   const kernelPath = o.kernel ?? o.bios!;
   const kernel = readInput(kernelPath, o.kernel ? '--kernel' : '--bios');
   const bios = o.kernel && o.bios ? readInput(o.bios, '--bios') : undefined;
   const initrd = o.initrd ? readInput(o.initrd, '--initrd') : undefined;
 
   const out = new StdoutSink();
-  const m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: out });
+  if (o.disk && !existsSync(o.disk)) throw new UserError(`--disk: file not found: ${o.disk}`);
+  const disk = o.disk ? new FileBlock(o.disk) : undefined;
+  const m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: out, disk });
   bootBare(m, { kernel, bios, initrd, bootargs: o.append, isa: ISA_STRING });
   const htif = o.htif ? Htif.fromElf(isElf(kernel) ? new Elf64(kernel) : undefined, m, out) : undefined;
 

@@ -49,10 +49,11 @@ export function bootBare(m: Machine, opts: BareBootOptions): BootInfo {
   });
   // The FDT goes to the top of RAM, 2 MiB aligned (QEMU's placement).
   const fdtAddr = Math.floor((m.ram.base + m.ram.size - fdt.length) / (2 * MiB)) * 2 * MiB;
-  if (bios) applyLoadPlan(bios, m);
-  applyLoadPlan(kernel, m);
-  if (opts.initrd && initrd) m.writePhys(initrd.start, opts.initrd);
-  m.writePhys(fdtAddr, fdt);
+  const writer = { writePhys: (a: number, b: Uint8Array) => m.loadPhys(a, b), zeroPhys: (a: number, n: number) => m.zeroPhys(a, n) };
+  if (bios) applyLoadPlan(bios, writer);
+  applyLoadPlan(kernel, writer);
+  if (opts.initrd && initrd) m.loadPhys(initrd.start, opts.initrd);
+  m.loadPhys(fdtAddr, fdt);
   const entry = (bios ?? kernel).entry;
   for (const h of m.harts) {
     h.reset(entry | 0, Math.floor(entry / 4294967296));

@@ -9,7 +9,9 @@ import { Plic } from '../devices/plic';
 import { Uart16550 } from '../devices/uart16550';
 import { SifiveTest } from '../devices/sifiveTest';
 import { GoldfishRtc } from '../devices/goldfishRtc';
-import type { ByteSink, Clock, Device, HartIrqInputs, PowerRequest } from '../devices/device';
+import { VirtioMmio } from '../devices/virtio/mmio';
+import { VirtioBlk } from '../devices/virtio/blk';
+import type { BlockBackend, ByteSink, Clock, Device, DmaMemory, HartIrqInputs, PowerRequest } from '../devices/device';
 import { Hart, StopReason } from '../riscv/hart/hart';
 import { CodeCache } from '../riscv/hart/codeCache';
 import { SystemMemory } from '../riscv/hart/memory';
@@ -30,6 +32,8 @@ export interface MachineConfig {
   console: ByteSink;
   /** Boot epoch of the RTC, ms since 1970 (fixed so runs are deterministic). */
   rtcEpochMs?: number;
+  /** Block device behind virtio-mmio slot 0 (the other slots are empty, as on QEMU virt). */
+  disk?: BlockBackend;
 }
 
 /** Why `run` returned. */
@@ -43,7 +47,7 @@ export type StopCause =
 /** The ISA string the device tree and misa describe. */
 export const ISA_STRING = 'rv64imac_zicsr_zifencei_zihintpause_sstc';
 
-export class Machine implements Clock {
+export class Machine implements Clock, DmaMemory {
   readonly ram: Ram;
   readonly bus = new Bus();
   readonly harts: Hart[] = [];
@@ -54,6 +58,7 @@ export class Machine implements Clock {
   readonly uart: Uart16550;
   readonly rtc: GoldfishRtc;
   readonly test: SifiveTest;
+  readonly virtio: VirtioMmio[] = [];
 
   /** Time in ticks at the start of the current round; idle time skipped in WFI is included. */
   private ticks = 0;
@@ -81,6 +86,28 @@ export class Machine implements Clock {
     this.mapDevice(MAP.CLINT_BASE, MAP.CLINT_SIZE, this.clint);
     this.mapDevice(MAP.PLIC_BASE, MAP.PLIC_SIZE, this.plic);
     this.mapDevice(MAP.UART0_BASE, MAP.UART0_SIZE, this.uart);
+    // virtio-mmio slots: QEMU virt fills them from the top slot down; an empty slot reads DeviceID 0.
+    for (let n = 0; n < MAP.VIRTIO_MMIO_COUNT; n++) {
+      const model = n === MAP.VIRTIO_MMIO_COUNT - 1 && config.disk ? new VirtioBlk(config.disk) : undefined;
+      const dev = new VirtioMmio(`virtio-mmio${n}`, this.plicLine(MAP.virtioMmioIrq(n)), this, model);
+      this.virtio.push(dev);
+      this.mapDevice(MAP.virtioMmioBase(n), MAP.VIRTIO_MMIO_SIZE, dev);
+    }
+  }
+
+  // DmaMemory for virtio: guest-physical RAM; writes drop decoded code they overwrite.
+  readPhys(pa: number, dst: Uint8Array): boolean {
+    if (!this.ram.contains(pa, dst.length)) return false;
+    dst.set(this.ram.u8.subarray(pa - this.ram.base, pa - this.ram.base + dst.length));
+    return true;
+  }
+
+  writePhys(pa: number, src: Uint8Array): boolean {
+    if (!this.ram.contains(pa, src.length)) return false;
+    const off = pa - this.ram.base;
+    this.ram.u8.set(src, off);
+    for (let p = off >>> 12; p <= (off + src.length - 1) >>> 12; p++) this.code.noteStore(p);
+    return true;
   }
 
   /** A PLIC input line for a device. */
@@ -106,10 +133,8 @@ export class Machine implements Clock {
   }
 
   /** Writes bytes into RAM (loaders). */
-  writePhys(addr: number, bytes: Uint8Array): void {
-    if (!this.ram.contains(addr, bytes.length)) throw new UserError(`cannot place ${bytes.length} bytes at 0x${addr.toString(16)}: outside RAM (0x${this.ram.base.toString(16)}..0x${(this.ram.base + this.ram.size).toString(16)})`);
-    this.ram.load(addr, bytes);
-    this.code.clear();
+  loadPhys(addr: number, bytes: Uint8Array): void {
+    if (!this.writePhys(addr, bytes)) throw new UserError(`cannot place ${bytes.length} bytes at 0x${addr.toString(16)}: outside RAM (0x${this.ram.base.toString(16)}..0x${(this.ram.base + this.ram.size).toString(16)})`);
   }
 
   zeroPhys(addr: number, length: number): void {

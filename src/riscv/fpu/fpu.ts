@@ -592,6 +592,11 @@ export function f64div(alo: number, ahi: number, blo: number, bhi: number, rm: n
 /** (a·b)·(negProduct ? -1 : 1) + c·(negAddend ? -1 : 1), rounded once: FMADD/FMSUB/FNMSUB/FNMADD. */
 export function f64fma(alo: number, ahi: number, blo: number, bhi: number, clo: number, chi: number,
   rm: number, negProduct: number, negAddend: number): number {
+  if (rm === RNE) {
+    const r = fmaFastRne(toF64(alo, ahi) * (negProduct !== 0 ? -1 : 1), toF64(blo, bhi),
+      negAddend !== 0 ? -toF64(clo, chi) : toF64(clo, chi));
+    if (r === r) return fromF64(r); // NaN: not taken
+  }
   const ca = unpack64(alo, ahi); saveA(); aS ^= negProduct;
   const cb = unpack64(blo, bhi); saveB();
   const cc = unpack64(clo, chi); saveC(); cS ^= negAddend;
@@ -600,6 +605,50 @@ export function f64fma(alo: number, ahi: number, blo: number, bhi: number, clo: 
   return finish64(k, rm, 0, 0, 0, 0);
 }
 
+/**
+ * RNE a·b + c with one rounding in native doubles, or NaN when the operands are outside the range
+ * where every step below is exact. The product is split exactly (Dekker), the three-term sum is
+ * reduced with TwoSum, and the low part is rounded to odd before the final RN addition, which
+ * makes the double rounding innocuous (Boldo & Melquiond, "Emulation of FMA and correctly rounded
+ * sums: proved algorithms using rounding to odd", IEEE TC 2008).
+ */
+function fmaFastRne(a: number, b: number, c: number): number {
+  const uh = a * b;
+  const au = Math.abs(uh), ac = Math.abs(c);
+  if (!(au >= P2_M900 && au <= P2_1000 && Math.abs(a) < P2_995 && Math.abs(b) < P2_995 &&
+    (ac === 0 || (ac >= P2_M900 && ac <= P2_1000)))) return NaN;
+  const ul = productError(a, b, uh);
+  // (th, tl) = TwoSum(c, ul); (vh, vl) = TwoSum(uh, th)
+  const th = c + ul;
+  let bb = th - c;
+  const tl = (c - (th - bb)) + (ul - bb);
+  const vh = uh + th;
+  bb = vh - uh;
+  const vl = (uh - (vh - bb)) + (th - bb);
+  // z = RO(tl + vl)
+  let z = tl + vl;
+  bb = z - tl;
+  const ze = (tl - (z - bb)) + (vl - bb);
+  let inexact = false;
+  if (ze !== 0) {
+    inexact = true;
+    f64buf[0] = z;
+    if ((i32buf[LO] & 1) === 0) {
+      // step the magnitude up if the error has z's sign, else down
+      let lo = i32buf[LO], hi = i32buf[HI];
+      if ((ze > 0) === (z > 0)) { lo = (lo + 1) | 0; if (lo === 0) hi = (hi + 1) | 0; } else { if (lo === 0) hi = (hi - 1) | 0; lo = (lo - 1) | 0; }
+      z = toF64(lo, hi);
+    }
+  }
+  const r = vh + z;
+  const ar = Math.abs(r);
+  if (ar < P2_M900 || ar > P2_1000) return NaN; // near underflow/overflow: take the exact path
+  bb = r - vh;
+  if (inexact || (vh - (r - bb)) + (z - bb) !== 0) fflags |= NX;
+  return r;
+}
+
+const P2_M900 = 2 ** -900;
 const P2_600 = 2 ** 600, P2_M600 = 2 ** -600, P2_300 = 2 ** 300, P2_M300 = 2 ** -300;
 
 /** Sign of sqrt(x) - s for positive normal-range x (2^-900..2^900) and s = RN(sqrt(x)). */
