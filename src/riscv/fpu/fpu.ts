@@ -988,6 +988,30 @@ export function f32div(a: number, b: number, rm: number): number {
 }
 
 export function f32fma(a: number, b: number, c: number, rm: number, negProduct: number, negAddend: number): number {
+  if (rm === RNE) {
+    // The product of two singles is exact in a double. Rounding p + c to odd at 53 bits and then
+    // to nearest at 24 bits is the correctly rounded result (53 >= 24 + 2).
+    const x = toF32(a), y = toF32(b), z = toF32(c);
+    const p = negProduct !== 0 ? -(x * y) : x * y;
+    const q = negAddend !== 0 ? -z : z;
+    let d = p + q;
+    const bb = d - p;
+    const err = (p - (d - bb)) + (q - bb);
+    if (err !== 0) {
+      f64buf[0] = d;
+      if ((i32buf[LO] & 1) === 0) {
+        let lo = i32buf[LO], hi = i32buf[HI];
+        if ((err > 0) === (d > 0)) { lo = (lo + 1) | 0; if (lo === 0) hi = (hi + 1) | 0; } else { if (lo === 0) hi = (hi - 1) | 0; lo = (lo - 1) | 0; }
+        d = toF64(lo, hi);
+      }
+    }
+    const r = Math.fround(d);
+    const ar = Math.abs(r);
+    if (ar >= F32_MIN_SAFE && ar < F32_MAX_SAFE) {
+      if (err !== 0 || r !== d) fflags |= NX;
+      return fromF32(r);
+    }
+  }
   const ca = unpack32(a); saveA(); aS ^= negProduct;
   const cb = unpack32(b); saveB();
   const cc = unpack32(c); saveC(); cS ^= negAddend;

@@ -7,7 +7,7 @@ import { decode16, decode32 } from '../isa/decode';
 import type { Decoded } from '../isa/types';
 import { Op } from './op';
 import { semanticsFor, illegalOp } from './semantics';
-import type { Hart } from './hart';
+import { EV_BREAK, type Hart } from './hart';
 import { Access } from './memory';
 
 const PARCELS_PER_PAGE = 2048;
@@ -41,7 +41,7 @@ export class CodeCache {
     const ops = this.pages[ramPage];
     if (ops === undefined) return;
     this.pages[ramPage] = undefined;
-    for (const h of this.harts) if (h.fetchOps === ops) h.fetchOps = null;
+    for (const h of this.harts) if (h.fetchOps === ops) { h.fetchOps = null; h.event |= EV_BREAK; }
     this.invalidations++;
     for (const l of this.onInvalidate) l(ramPage);
   }

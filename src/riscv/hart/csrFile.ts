@@ -8,7 +8,7 @@
 import { CSR, Priv, CAUSE, MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
   MSTATUS_FS, MSTATUS_MPRV, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR, MSTATUS_XS, MSTATUS_VS,
   MSTATUSH_UXL_SXL, MSTATUSH_SD, SSTATUS_MASK_LO, MIP_SSIP, MIP_STIP, MIP_SEIP, MIP_MSIP, MIP_MTIP, MIP_MEIP } from './csrs';
-import type { Hart } from './hart';
+import { EV_BREAK, type Hart } from './hart';
 import { Pmp } from '../../mmu/pmp';
 import { add64, hi64 } from '../../common/u64';
 
@@ -22,6 +22,10 @@ const DELEGABLE_EXC = 0xb3ff; // causes 0-9, 12, 13, 15
 
 const MSTATUS_WRITABLE = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP | MSTATUS_FS
   | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
+
+/** mcountinhibit bits (TM, bit 1, is read-only zero). */
+const COUNTINHIBIT_CY = 1 << 0;
+const COUNTINHIBIT_IR = 1 << 2;
 
 /** menvcfg.STCE (bit 63): Sstc enabled for S-mode. */
 const MENVCFG_STCE_HI = 1 << 31;
@@ -145,12 +149,19 @@ export class CsrFile {
   /** Sets a device-driven pending bit (CLINT, PLIC). */
   setHwPending(bit: number, level: boolean): void {
     if (level) this.mipHw |= 1 << bit; else this.mipHw &= ~(1 << bit);
-    this.h.loopBreak = true;
+    this.h.event |= EV_BREAK;
   }
 
   // ------------------------------------------------------------ counters
 
+  // mcountinhibit (machine.adoc "Machine Counter-Inhibit Register"): while CY/IR is set the
+  // counter holds its value (the base); clearing the bit restarts counting from the base. The
+  // increment of the instruction that writes mcountinhibit happens under the old setting, as for a
+  // write to minstret ("any CSR write takes effect after the writing instruction has otherwise
+  // completed"): setting IR still counts the writer, clearing IR does not.
+
   instret(): number {
+    if ((this.mcountinhibit & COUNTINHIBIT_IR) !== 0) { this.hi = this.instretBaseHi; return this.instretBaseLo; }
     const d = this.h.retired - this.instretAt;
     const lo = add64(this.instretBaseLo, this.instretBaseHi, d | 0, Math.floor(d / 4294967296) | 0);
     this.hi = hi64;
@@ -158,10 +169,40 @@ export class CsrFile {
   }
 
   cycle(): number {
+    if ((this.mcountinhibit & COUNTINHIBIT_CY) !== 0) { this.hi = this.cycleBaseHi; return this.cycleBaseLo; }
     const d = this.h.retired - this.cycleAt;
     const lo = add64(this.cycleBaseLo, this.cycleBaseHi, d | 0, Math.floor(d / 4294967296) | 0);
     this.hi = hi64;
     return lo;
+  }
+
+  /** mcountinhibit write: freezes or restarts mcycle (CY, bit 0) and minstret (IR, bit 2). */
+  private setCountInhibit(v: number): void {
+    const next = v & (COUNTINHIBIT_CY | COUNTINHIBIT_IR);
+    const freeze = next & ~this.mcountinhibit, resume = this.mcountinhibit & ~next;
+    if (freeze & COUNTINHIBIT_IR) {
+      // Still counting: the value now, plus the writing instruction itself.
+      const lo = this.instret();
+      this.instretBaseLo = add64(lo, this.hi, 1, 0); this.instretBaseHi = hi64;
+    }
+    if (freeze & COUNTINHIBIT_CY) {
+      const lo = this.cycle();
+      this.cycleBaseLo = add64(lo, this.hi, 1, 0); this.cycleBaseHi = hi64;
+    }
+    // Restart after the writing instruction (it retired while inhibited).
+    if (resume & COUNTINHIBIT_IR) this.instretAt = this.h.retired + 1;
+    if (resume & COUNTINHIBIT_CY) this.cycleAt = this.h.retired + 1;
+    this.mcountinhibit = next;
+  }
+
+  /**
+   * Sstc ("Sstc" extension, stimecmp): below M-mode stimecmp exists only when menvcfg.STCE is set
+   * and mcounteren.TM is set ("When the TM bit in the mcounteren register is clear, attempts to
+   * access the stimecmp register while executing in S-mode will cause an illegal instruction
+   * exception"). U-mode is already refused by the CSR number's privilege bits.
+   */
+  private stimecmpAccessible(): boolean {
+    return this.h.priv === Priv.M || (this.sstcEnabled && (this.mcounteren & 2) !== 0);
   }
 
   /**
@@ -231,8 +272,7 @@ export class CsrFile {
       case CSR.stval: this.hi = this.stvalHi; return this.stvalLo;
       case CSR.sip: return this.mip & this.mideleg;
       case CSR.stimecmp:
-        // Sstc: accessible from S only when menvcfg.STCE (supervisor.adoc, Sstc).
-        if (h.priv < Priv.M && !this.sstcEnabled) return undefined;
+        if (!this.stimecmpAccessible()) return undefined;
         this.hi = this.stimecmpHi; return this.stimecmpLo;
       case CSR.satp:
         if (h.priv === Priv.S && (this.mstatusLo & MSTATUS_TVM) !== 0) return undefined;
@@ -287,7 +327,7 @@ export class CsrFile {
       case CSR.sstatus:
         this.setMstatus((this.mstatusLo & ~SSTATUS_MASK_LO) | (lo & SSTATUS_MASK_LO), this.mstatusHi);
         return true;
-      case CSR.sie: this.mie = (this.mie & ~this.mideleg) | (lo & this.mideleg); h.loopBreak = true; return true;
+      case CSR.sie: this.mie = (this.mie & ~this.mideleg) | (lo & this.mideleg); h.event |= EV_BREAK; return true;
       case CSR.stvec: this.writeTvec(lo, hi, false); return true;
       case CSR.scounteren: this.scounteren = lo & 7; return true;
       case CSR.senvcfg: this.senvcfgLo = lo & 1; return true; // FIOM only
@@ -299,14 +339,14 @@ export class CsrFile {
         // Only SSIP is writable through sip, and only when delegated.
         const m = MIP_SSIP & this.mideleg;
         this.mipSw = (this.mipSw & ~m) | (lo & m);
-        h.loopBreak = true;
+        h.event |= EV_BREAK;
         return true;
       }
       case CSR.stimecmp:
-        if (h.priv < Priv.M && !this.sstcEnabled) return false;
+        if (!this.stimecmpAccessible()) return false;
         this.stimecmpLo = lo; this.stimecmpHi = hi;
         this.updateTimer(h.mem.clockNow());
-        h.loopBreak = true;
+        h.event |= EV_BREAK;
         return true;
       case CSR.satp: {
         if (h.priv === Priv.S && (this.mstatusLo & MSTATUS_TVM) !== 0) return false;
@@ -322,17 +362,20 @@ export class CsrFile {
       case CSR.mstatus: this.setMstatus(lo, hi); return true;
       case CSR.misa: return true; // WARL: the extension set is fixed
       case CSR.medeleg: this.medeleg = lo & DELEGABLE_EXC; return true;
-      case CSR.mideleg: this.mideleg = lo & DELEGABLE_IRQS; h.loopBreak = true; return true;
-      case CSR.mie: this.mie = lo & (DELEGABLE_IRQS | MIP_MSIP | MIP_MTIP | MIP_MEIP); h.loopBreak = true; return true;
+      case CSR.mideleg: this.mideleg = lo & DELEGABLE_IRQS; h.event |= EV_BREAK; return true;
+      case CSR.mie: this.mie = lo & (DELEGABLE_IRQS | MIP_MSIP | MIP_MTIP | MIP_MEIP); h.event |= EV_BREAK; return true;
       case CSR.mtvec: this.writeTvec(lo, hi, true); return true;
       case CSR.mcounteren: this.mcounteren = lo & 7; return true;
       case CSR.menvcfg:
         // FIOM and STCE (Sstc) are implemented; the cache-block and PBMT fields are read-only 0.
         this.menvcfgLo = lo & 1; this.menvcfgHi = hi & MENVCFG_STCE_HI;
+        // With STCE=1 mip.STIP is read-only and reflects stimecmp alone (Sstc): drop the
+        // software-written bit so it cannot keep STIP pending.
+        if (this.sstcEnabled) this.mipSw &= ~MIP_STIP;
         this.updateTimer(h.mem.clockNow());
-        h.loopBreak = true;
+        h.event |= EV_BREAK;
         return true;
-      case CSR.mcountinhibit: this.mcountinhibit = lo & 5; return true;
+      case CSR.mcountinhibit: this.setCountInhibit(lo); return true;
       case CSR.mscratch: this.mscratchLo = lo; this.mscratchHi = hi; return true;
       case CSR.mepc: this.mepcLo = lo & ~1; this.mepcHi = hi; return true;
       case CSR.mcause: this.mcauseLo = lo; this.mcauseHi = hi; return true;
@@ -341,7 +384,7 @@ export class CsrFile {
         let m = MIP_SSIP | MIP_SEIP;
         if (!this.sstcEnabled) m |= MIP_STIP;
         this.mipSw = (this.mipSw & ~m) | (lo & m);
-        h.loopBreak = true;
+        h.event |= EV_BREAK;
         return true;
       }
       case CSR.mcycle:
@@ -402,7 +445,7 @@ export class CsrFile {
     // Fields that change the effective translation or the interrupt picture.
     const transBits = MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR;
     if ((old ^ v) & transBits) this.h.flushTlb();
-    this.h.loopBreak = true;
+    this.h.event |= EV_BREAK;
   }
 
   private writeTvec(lo: number, hi: number, machine: boolean): void {

@@ -19,19 +19,26 @@ const TLB_SIZE = 256;
 const TLB_MASK = TLB_SIZE - 1;
 const PAGE_KEY_HI = 1048576; // 2^20: page key = hi·2^20 + (lo >>> 12), exact for all 64-bit addresses
 
+export const EV_JUMP = 1;
+export const EV_EXC = 2;
+export const EV_BREAK = 4;
+
 /** Why `run` returned. */
 export const enum StopReason { Budget = 0, Wfi = 1, Break = 2 }
 
 export class Hart {
-  /** Integer registers as int32 halves. */
-  readonly x = new Int32Array(64);
+  /** Integer registers as int32 halves; slots 64/65 absorb writes to x0 (see Op.rd). */
+  readonly x = new Int32Array(66);
   /** Floating-point registers as raw 64-bit patterns (int32 halves), NaN-boxing kept bit-exact. */
   readonly f = new Int32Array(64);
   pcLo = 0;
   pcHi = 0;
-  /** Next pc, set before each instruction executes; jumps and branches overwrite it. */
-  npcLo = 0;
-  npcHi = 0;
+  /**
+   * What the current instruction did besides the ordinary: EV_JUMP (it set the pc), EV_EXC (it
+   * raised `exc`), EV_BREAK (the loop must look at interrupts, WFI or a device). One field, so
+   * the loop tests a single value per instruction.
+   */
+  event = 0;
   priv: Priv = Priv.M;
   /** Virtualization mode V (H extension); always false until the H extension lands. */
   virt = false;
@@ -41,8 +48,6 @@ export class Hart {
   tvalLo = 0;
   tvalHi = 0;
 
-  /** Set when an instruction changed state that the loop must look at (interrupt enables, WFI). */
-  loopBreak = false;
   /** Waiting in WFI until an interrupt is pending. */
   wfi = false;
   /** Instructions retired since reset (a double: exact to 2^53). */
@@ -114,6 +119,7 @@ export class Hart {
   /** Records an exception for the current instruction; the loop takes it. */
   raise(cause: number, tvalLo = 0, tvalHi = 0): void {
     this.exc = cause;
+    this.event |= EV_EXC;
     this.tvalLo = tvalLo;
     this.tvalHi = tvalHi;
   }
@@ -126,7 +132,9 @@ export class Hart {
   // ---------------------------------------------------------------- TLB
 
   flushTlb(): void {
+    // The loop may be walking a page's ops under the old translation: make it look again.
     this.fetchOps = null;
+    this.event |= EV_BREAK;
     this.tlbRTag.fill(NaN);
     this.tlbWTag.fill(NaN);
     this.tlbXTag.fill(NaN);
@@ -152,10 +160,10 @@ export class Hart {
    * address, or -1 with the exception raised. Fills the matching TLB when the whole page may be
    * cached (RAM, PMP uniform over the page, and for stores: not a page of decoded code).
    */
-  translate(vlo: number, vhi: number, access: Access): number {
+  translate(vlo: number, vhi: number, access: Access, size = 1): number {
     const priv = access === Access.Fetch ? this.priv : this.dataPriv();
     const ms = this.csr.mstatusLo;
-    const r = this.mem.translate(this, vlo, vhi, access, priv, (ms & MSTATUS_SUM) !== 0, (ms & MSTATUS_MXR) !== 0);
+    const r = this.mem.translate(this, vlo, vhi, access, priv, (ms & MSTATUS_SUM) !== 0, (ms & MSTATUS_MXR) !== 0, size);
     if (r < 0) return -1;
     return r;
   }
@@ -243,13 +251,15 @@ export class Hart {
         const alo = (vlo + i) | 0;
         const ahi = (vhi + ((((alo >>> 0) < (vlo >>> 0)) as unknown as number))) | 0;
         const b = this.loadSlow(alo, ahi, 1);
-        if (this.exc >= 0) { this.tvalLo = vlo; this.tvalHi = vhi; return 0; }
+        // tval stays the address of the byte that faulted: "the virtual address of the portion
+        // of the access that caused the fault" (machine.adoc, "Machine Trap Value Register").
+        if (this.exc >= 0) return 0;
         if (i < 4) lo |= b << (8 * i); else hi |= b << (8 * (i - 4));
       }
       this.hi = hi;
       return lo;
     }
-    const pa = this.translate(vlo, vhi, Access.Load);
+    const pa = this.translate(vlo, vhi, Access.Load, size);
     if (pa < 0) return 0;
     const ram = this.ram;
     if (pa >= ram.base && pa + size <= ram.base + ram.size) {
@@ -265,7 +275,7 @@ export class Hart {
     const v = this.mem.mmioRead(pa, size);
     if (!this.mem.mmioOk) { this.raise(CAUSE.LOAD_ACCESS, vlo, vhi); return 0; }
     this.hi = this.mem.mmioHi;
-    this.loopBreak = true; // a device read may change interrupt state (UART RX, PLIC claim)
+    this.event |= EV_BREAK; // a device read may change interrupt state (UART RX, PLIC claim)
     return v;
   }
 
@@ -275,18 +285,18 @@ export class Hart {
       for (let i = 0; i < size; i++) {
         const alo = (vlo + i) | 0;
         const ahi = (vhi + ((((alo >>> 0) < (vlo >>> 0)) as unknown as number))) | 0;
-        if (this.translate(alo, ahi, Access.Store) < 0) { this.tvalLo = vlo; this.tvalHi = vhi; return; }
+        if (this.translate(alo, ahi, Access.Store) < 0) return; // tval: the faulting portion, as for loads
       }
       for (let i = 0; i < size; i++) {
         const alo = (vlo + i) | 0;
         const ahi = (vhi + ((((alo >>> 0) < (vlo >>> 0)) as unknown as number))) | 0;
         const b = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
         this.storeSlow(alo, ahi, 1, b, 0);
-        if (this.exc >= 0) { this.tvalLo = vlo; this.tvalHi = vhi; return; }
+        if (this.exc >= 0) return;
       }
       return;
     }
-    const pa = this.translate(vlo, vhi, Access.Store);
+    const pa = this.translate(vlo, vhi, Access.Store, size);
     if (pa < 0) return;
     const ram = this.ram;
     if (pa >= ram.base && pa + size <= ram.base + ram.size) {
@@ -302,7 +312,7 @@ export class Hart {
       return;
     }
     if (!this.mem.mmioWrite(pa, size, lo, hi)) { this.raise(CAUSE.STORE_ACCESS, vlo, vhi); return; }
-    this.loopBreak = true; // a device write may raise an interrupt or stop the machine
+    this.event |= EV_BREAK; // a device write may raise an interrupt or stop the machine
   }
 
   /**
@@ -313,7 +323,7 @@ export class Hart {
   atomicAddr(vlo: number, vhi: number, size: 4 | 8, access: Access): number {
     const isLoad = access === Access.Load;
     if ((vlo & (size - 1)) !== 0) { this.raise(isLoad ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, vlo, vhi); return -1; }
-    const pa = this.translate(vlo, vhi, access);
+    const pa = this.translate(vlo, vhi, access, size);
     if (pa < 0) return -1;
     if (!this.ram.contains(pa, size)) { this.raise(isLoad ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, vlo, vhi); return -1; }
     const off = pa - this.ram.base;
@@ -331,6 +341,7 @@ export class Hart {
     const lo = this.pcLo, hi = this.pcHi;
     const idx = (lo >>> 12) & TLB_MASK;
     let base: number;
+    let cached = true;
     if (this.tlbXTag[idx] === hi * PAGE_KEY_HI + (lo >>> 12)) base = this.tlbXBase[idx];
     else {
       const pa = this.translate(lo, hi, Access.Fetch);
@@ -339,11 +350,15 @@ export class Hart {
       if (pa < ram.base || pa >= ram.base + ram.size) { this.raise(CAUSE.FETCH_ACCESS, lo, hi); return undefined; }
       const off = pa - ram.base;
       base = off - (off & 0xfff);
-      if (this.mem.pageCacheable(this, pa, Access.Fetch)) this.fillTlb(lo, hi, Access.Fetch, base);
+      cached = this.mem.pageCacheable(this, pa, Access.Fetch);
+      if (cached) this.fillTlb(lo, hi, Access.Fetch, base);
     }
     const op = this.code.opAt(this, base, lo);
     const ops = this.code.pageOps(base >>> 12);
-    if (ops !== undefined) { this.fetchOps = ops; this.fetchVpn = lo >>> 12; this.fetchVpnHi = hi; }
+    // A page that PMP does not allow as a whole is fetched through `translate` every time: the
+    // loop must not walk its ops unchecked.
+    if (ops !== undefined && cached) { this.fetchOps = ops; this.fetchVpn = lo >>> 12; this.fetchVpnHi = hi; }
+    else this.fetchOps = null;
     return op;
   }
 
@@ -401,9 +416,9 @@ export class Hart {
     if (mpp !== Priv.M) ms &= ~MSTATUS_MPRV;
     csr.mstatusLo = ms;
     this.priv = mpp;
-    this.npcLo = csr.mepcLo; this.npcHi = csr.mepcHi;
+    this.pcLo = csr.mepcLo; this.pcHi = csr.mepcHi;
     this.flushTlb();
-    this.loopBreak = true;
+    this.event |= EV_JUMP | EV_BREAK;
   }
 
   /** SRET (supervisor.adoc "Supervisor Status Register"; TSR checked by the caller). */
@@ -414,9 +429,9 @@ export class Hart {
     ms = (ms & ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV)) | ((ms & MSTATUS_SPIE) ? MSTATUS_SIE : 0) | MSTATUS_SPIE;
     csr.mstatusLo = ms;
     this.priv = spp;
-    this.npcLo = csr.sepcLo; this.npcHi = csr.sepcHi;
+    this.pcLo = csr.sepcLo; this.pcHi = csr.sepcHi;
     this.flushTlb();
-    this.loopBreak = true;
+    this.event |= EV_JUMP | EV_BREAK;
   }
 
   // ---------------------------------------------------------------- the interpreter loop
@@ -424,40 +439,64 @@ export class Hart {
   /**
    * Runs up to `budget` instructions (attempts: a trapping instruction counts too, so a guest
    * stuck in a trap loop still returns). Interrupts are checked on entry and whenever an
-   * instruction set `loopBreak` (CSR writes, xRET, MMIO), not per instruction.
+   * instruction raised EV_BREAK (CSR writes, xRET, MMIO), not per instruction.
+   *
+   * Within a page the loop walks the page's decoded ops by offset; the pc field is written once
+   * per instruction (semantics read it), and an op that changes control flow sets EV_JUMP.
    */
   run(budget: number): StopReason {
-    const x = this.x;
     let steps = 0;
     if (this.wfi) {
       if (!this.csr.wakeable()) return StopReason.Wfi;
       this.wfi = false;
     }
     while (steps < budget) {
-      this.loopBreak = false;
+      this.event = 0;
       const irq = this.csr.pendingInterrupt();
-      if (irq >= 0) this.enterTrap(irq, true, 0, 0);
-      // Inner loop: no interrupt can become pending until an instruction sets loopBreak.
+      if (irq >= 0) { this.enterTrap(irq, true, 0, 0); this.event = 0; }
       const retiredBefore = this.retired;
-      while (steps < budget) {
+      let ops: (Op | undefined)[] | null = null;
+      let page = 0, off = 0;
+      for (;;) {
+        if (steps >= budget) { this.pcLo = (page | off) | 0; break; }
         steps++;
-        const lo = this.pcLo;
-        const ops = this.fetchOps;
-        let op = ops !== null && (lo >>> 12) === this.fetchVpn && this.pcHi === this.fetchVpnHi ? ops[(lo & 0xfff) >>> 1] : undefined;
-        if (op === undefined) {
+        let op: Op | undefined;
+        if (ops !== null && off < 4096 && (op = ops[off >>> 1]) !== undefined) {
+          this.pcLo = page | off;
+        } else {
+          if (ops !== null) {
+            // Fell off the end of the page (or into an op not decoded yet): the pc follows on.
+            if (off >= 4096) {
+              const next = (page + 4096) | 0;
+              if (next === 0) this.pcHi = (this.pcHi + 1) | 0;
+              page = next; off -= 4096;
+            }
+            this.pcLo = page | off;
+          }
           op = this.fetch();
           if (op === undefined) { this.trapFromExc(); break; }
+          ops = this.fetchOps;
+          page = this.pcLo & ~0xfff; off = this.pcLo & 0xfff;
         }
-        const nlo = (lo + op.len) | 0;
-        this.npcLo = nlo;
-        this.npcHi = (this.pcHi + ((((nlo >>> 0) < (lo >>> 0)) as unknown as number))) | 0;
         op.exec(this, op);
-        x[0] = 0; x[1] = 0;
-        if (this.exc >= 0) { this.trapFromExc(); break; }
-        this.pcLo = this.npcLo;
-        this.pcHi = this.npcHi;
+        const ev = this.event;
+        if (ev === 0) { off += op.len; this.retired++; continue; }
+        if (ev & EV_EXC) { this.trapFromExc(); break; }
         this.retired++; // counted per instruction: CSR reads of minstret/time must see it exactly
-        if (this.loopBreak) break;
+        if (ev & EV_JUMP) {
+          if (ev & EV_BREAK) break;
+          this.event = 0;
+          const lo = this.pcLo;
+          // Same page: keep walking it; otherwise the next iteration fetches.
+          if (ops !== null && (lo & ~0xfff) === page && ops === this.fetchOps) off = lo & 0xfff;
+          else { ops = null; }
+          continue;
+        }
+        // EV_BREAK alone: the instruction falls through; leave the loop with the pc after it.
+        const lo = this.pcLo, nlo = (lo + op.len) | 0;
+        this.pcLo = nlo;
+        if ((nlo >>> 0) < (lo >>> 0)) this.pcHi = (this.pcHi + 1) | 0;
+        break;
       }
       if (this.retired !== retiredBefore) this.trapsWithoutProgress = 0;
       if (this.wfi) return StopReason.Wfi;

@@ -14,7 +14,7 @@ export interface MemorySystem {
    * Translates and checks one access (satp, PMP, PMA). Returns the physical address, or -1 with
    * the exception raised on the hart.
    */
-  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, sum: boolean, mxr: boolean): number;
+  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, sum: boolean, mxr: boolean, size?: number): number;
   /** True when the whole 4 KiB page holding `pa` may be cached in the TLB for `access`. */
   pageCacheable(h: Hart, pa: number, access: Access): boolean;
   /** MMIO read of `size` bytes; returns the low 32 bits, high half in `mmioHi`; `mmioOk` false when nothing answers. */
@@ -56,7 +56,7 @@ export class SystemMemory implements MemorySystem, PhysMem {
     return this.time.now();
   }
 
-  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, sum: boolean, mxr: boolean): number {
+  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, sum: boolean, mxr: boolean, size = 1): number {
     const csr = h.csr;
     let pa: number;
     const mode = priv === Priv.M ? 0 : csr.satpHi >>> 28;
@@ -71,7 +71,8 @@ export class SystemMemory implements MemorySystem, PhysMem {
       if (cause !== 0) { h.raise(cause, vlo, vhi); return -1; }
       pa = this.walker.res.pa;
     }
-    if (!csr.pmp.check(pa, 1, access, priv)) {
+    // Every byte of the access must be allowed: a partial PMP match fails (machine.adoc, PMP).
+    if (!csr.pmp.check(pa, size, access, priv)) {
       h.raise(access === Access.Fetch ? CAUSE.FETCH_ACCESS : access === Access.Load ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, vlo, vhi);
       return -1;
     }

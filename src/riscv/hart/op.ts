@@ -3,9 +3,16 @@
 import type { Decoded } from '../isa/types';
 import type { Hart } from './hart';
 
+/** Register slot that absorbs writes to x0. */
+export const X_SCRATCH = 32;
+
 export type ExecFn = (h: Hart, op: Op) => void;
 
 export class Op {
+  /**
+   * Destination register index for writes. x0 is mapped to the scratch slot 32, so semantics
+   * write unconditionally and x0 (never written) always reads 0, with no per-instruction reset.
+   */
   readonly rd: number;
   readonly rs1: number;
   readonly rs2: number;
@@ -18,7 +25,7 @@ export class Op {
   readonly raw: number;
 
   constructor(readonly exec: ExecFn, readonly d: Decoded | undefined, raw: number, len: 2 | 4) {
-    this.rd = d ? d.rd : 0;
+    this.rd = d ? (d.rd === 0 ? X_SCRATCH : d.rd) : X_SCRATCH;
     this.rs1 = d ? d.rs1 : 0;
     this.rs2 = d ? d.rs2 : 0;
     this.rs3 = d ? d.rs3 : 0;

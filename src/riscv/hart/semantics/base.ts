@@ -2,7 +2,8 @@
 // Registers are int32 halves: x[2r] low, x[2r+1] high. Each function reads its sources before it
 // writes rd, so rd may equal a source. `c = ((lo >>> 0) < (a >>> 0)) as unknown as number` is a
 // branchless carry (a ?: would make V8 branch).
-import type { ExecFn } from '../op';
+import type { ExecFn, Op } from '../op';
+import { EV_JUMP, EV_BREAK, type Hart } from '../hart';
 import { sll64, srl64, sra64, hi64 } from '../../../common/u64';
 
 type Table = Record<string, ExecFn>;
@@ -18,11 +19,20 @@ function ea(x: Int32Array, rs1: number, imm: number): number {
   return lo;
 }
 
-/** Sets the next pc to pc + imm (branches, JAL). */
-function jumpRel(h: { pcLo: number; pcHi: number; npcLo: number; npcHi: number }, imm: number): void {
+/** Jumps to pc + imm (taken branches, JAL). */
+function jumpRel(h: Hart, imm: number): void {
   const lo = (h.pcLo + imm) | 0;
-  h.npcHi = (h.pcHi + (imm >> 31) + carry(lo, h.pcLo)) | 0;
-  h.npcLo = lo;
+  h.pcHi = (h.pcHi + (imm >> 31) + carry(lo, h.pcLo)) | 0;
+  h.pcLo = lo;
+  h.event |= EV_JUMP;
+}
+
+/** Writes pc + len (the return address) to rd. */
+function link(h: Hart, op: Op): void {
+  const d = op.rd << 1;
+  const lo = (h.pcLo + op.len) | 0;
+  h.x[d + 1] = (h.pcHi + carry(lo, h.pcLo)) | 0;
+  h.x[d] = lo;
 }
 
 export const base: Table = {
@@ -34,18 +44,15 @@ export const base: Table = {
     h.x[d] = lo;
   },
   jal(h, op) {
-    const d = op.rd << 1;
-    const rlo = h.npcLo, rhi = h.npcHi;
+    link(h, op);
     jumpRel(h, op.imm);
-    h.x[d] = rlo; h.x[d + 1] = rhi;
   },
   jalr(h, op) {
-    const x = h.x;
-    const lo = ea(x, op.rs1, op.imm) & ~1;
+    const lo = ea(h.x, op.rs1, op.imm) & ~1; // read rs1 before rd is written
     const hi = eaHi;
-    const d = op.rd << 1;
-    x[d] = h.npcLo; x[d + 1] = h.npcHi;
-    h.npcLo = lo; h.npcHi = hi;
+    link(h, op);
+    h.pcLo = lo; h.pcHi = hi;
+    h.event |= EV_JUMP;
   },
 
   beq(h, op) { const x = h.x, a = op.rs1 << 1, b = op.rs2 << 1; if (x[a] === x[b] && x[a + 1] === x[b + 1]) jumpRel(h, op.imm); },
@@ -153,5 +160,6 @@ export const base: Table = {
   fence() { /* nothing to order */ },
   'fence.tso'() { /* nothing to order */ },
   pause() { /* Zihintpause: a hint */ },
-  'fence.i'() { /* code cache is coherent with stores */ },
+  // Stores already dropped stale decoded code; leaving the loop makes the fetch look again.
+  'fence.i'(h) { h.event |= EV_BREAK; },
 };

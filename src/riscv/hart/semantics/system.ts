@@ -1,8 +1,8 @@
 // Zicsr and the privileged instructions (privileged spec: "Machine-Mode Privileged Instructions",
 // "Supervisor Instructions"). Illegal-instruction tval is the instruction bits, as QEMU reports.
-import type { ExecFn, Op } from '../op';
-import type { Hart } from '../hart';
-import { CAUSE, Priv } from '../csrs';
+import { X_SCRATCH, type ExecFn, type Op } from '../op';
+import { EV_BREAK, type Hart } from '../hart';
+import { CAUSE, CSR, MIP_SEIP, Priv } from '../csrs';
 
 type Table = Record<string, ExecFn>;
 
@@ -18,7 +18,7 @@ function csrOp(kind: CsrKind, imm: boolean): ExecFn {
     const srcLo = imm ? op.rs1 : x[op.rs1 << 1];
     const srcHi = imm ? 0 : x[(op.rs1 << 1) + 1];
     const doWrite = kind === CsrKind.Write || op.rs1 !== 0;
-    const doRead = kind !== CsrKind.Write || op.rd !== 0;
+    const doRead = kind !== CsrKind.Write || op.rd !== X_SCRATCH;
     let oldLo = 0, oldHi = 0;
     if (doRead) {
       oldLo = h.csr.read(op.csr, op.raw);
@@ -26,9 +26,13 @@ function csrOp(kind: CsrKind, imm: boolean): ExecFn {
       oldHi = h.csr.hi;
     }
     if (doWrite) {
+      // mip.SEIP reads as the OR of the software-writable bit and the interrupt controller's
+      // signal, but "only the software-writable SEIP bit participates in the read-modify-write
+      // sequence of a CSRRS or CSRRC instruction" (machine.adoc, "Machine Interrupt Registers").
+      const baseLo = op.csr === CSR.mip ? (oldLo & ~MIP_SEIP) | (h.csr.mipSw & MIP_SEIP) : oldLo;
       let lo = srcLo, hi = srcHi;
-      if (kind === CsrKind.Set) { lo = oldLo | srcLo; hi = oldHi | srcHi; }
-      else if (kind === CsrKind.Clear) { lo = oldLo & ~srcLo; hi = oldHi & ~srcHi; }
+      if (kind === CsrKind.Set) { lo = baseLo | srcLo; hi = oldHi | srcHi; }
+      else if (kind === CsrKind.Clear) { lo = baseLo & ~srcLo; hi = oldHi & ~srcHi; }
       h.csr.write(op.csr, lo, hi, op.raw);
       if (h.exc >= 0) return;
     }
@@ -65,7 +69,7 @@ export const system: Table = {
     // (machine.adoc "Timeout Wait"); QEMU traps at once, and so do we.
     if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tw)) { h.illegal(op); return; }
     if (!h.csr.wakeable()) h.wfi = true;
-    h.loopBreak = true;
+    h.event |= EV_BREAK;
   },
   'sfence.vma'(h, op) {
     if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tvm)) { h.illegal(op); return; }
