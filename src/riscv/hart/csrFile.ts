@@ -77,7 +77,7 @@ export class CsrFile {
   hi = 0;
 
   /** The extensions this hart implements, as misa letters. */
-  constructor(private readonly h: Hart, extensions = 'acimsu') {
+  constructor(private readonly h: Hart, extensions = 'acdfimsu') {
     for (const c of extensions) this.misaLo |= 1 << (c.charCodeAt(0) - 97);
   }
 

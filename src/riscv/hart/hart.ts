@@ -23,6 +23,9 @@ export const EV_JUMP = 1;
 export const EV_EXC = 2;
 export const EV_BREAK = 4;
 
+/** `fetchOps` of a page that must be fetched through translation every time (no op is ever cached in it). */
+const UNCACHED_PAGE: (Op | undefined)[] = new Array<Op | undefined>(2048);
+
 /** Why `run` returned. */
 export const enum StopReason { Budget = 0, Wfi = 1, Break = 2 }
 
@@ -92,7 +95,7 @@ export class Hart {
   private readonly ramU16: Uint16Array;
   private readonly ramU8: Uint8Array;
 
-  constructor(readonly hartId: number, readonly mem: MemorySystem, readonly code: CodeCache, extensions = 'acimsu') {
+  constructor(readonly hartId: number, readonly mem: MemorySystem, readonly code: CodeCache, extensions = 'acdfimsu') {
     this.ram = mem.ram;
     this.ramI32 = mem.ram.i32;
     this.ramU16 = mem.ram.u16;
@@ -356,9 +359,8 @@ export class Hart {
     const op = this.code.opAt(this, base, lo);
     const ops = this.code.pageOps(base >>> 12);
     // A page that PMP does not allow as a whole is fetched through `translate` every time: the
-    // loop must not walk its ops unchecked.
-    if (ops !== undefined && cached) { this.fetchOps = ops; this.fetchVpn = lo >>> 12; this.fetchVpnHi = hi; }
-    else this.fetchOps = null;
+    // loop must not walk its ops unchecked, so it gets an array with no ops in it.
+    if (ops !== undefined) { this.fetchOps = cached ? ops : UNCACHED_PAGE; this.fetchVpn = lo >>> 12; this.fetchVpnHi = hi; }
     return op;
   }
 
@@ -458,7 +460,16 @@ export class Hart {
       let ops: (Op | undefined)[] | null = null;
       let page = 0, off = 0;
       for (;;) {
-        if (steps >= budget) { this.pcLo = (page | off) | 0; break; }
+        if (steps >= budget) {
+          // Invariant: with ops set the next pc is page + off (off may have run past the page);
+          // without, the pc field already holds it (a jump or a fetch wrote it).
+          if (ops !== null) {
+            const lo = (page + off) | 0;
+            if ((lo >>> 0) < (page >>> 0)) this.pcHi = (this.pcHi + 1) | 0;
+            this.pcLo = lo;
+          }
+          break;
+        }
         steps++;
         let op: Op | undefined;
         if (ops !== null && off < 4096 && (op = ops[off >>> 1]) !== undefined) {

@@ -14,6 +14,8 @@ export class Op {
    * write unconditionally and x0 (never written) always reads 0, with no per-instruction reset.
    */
   readonly rd: number;
+  /** Destination as an f register (f0 is a real register, so no remapping). */
+  readonly frd: number;
   readonly rs1: number;
   readonly rs2: number;
   readonly rs3: number;
@@ -26,6 +28,7 @@ export class Op {
 
   constructor(readonly exec: ExecFn, readonly d: Decoded | undefined, raw: number, len: 2 | 4) {
     this.rd = d ? (d.rd === 0 ? X_SCRATCH : d.rd) : X_SCRATCH;
+    this.frd = d ? d.rd : 0;
     this.rs1 = d ? d.rs1 : 0;
     this.rs2 = d ? d.rs2 : 0;
     this.rs3 = d ? d.rs3 : 0;

@@ -27,7 +27,13 @@ _start:
   sd zero, 0(t0)
   addi t0, t0, 8
   j 1b
-2:call main
+2:
+#ifdef FP_INIT
+  # F/D programs (built with FP_INIT): mstatus.FS = Initial so that FP instructions are legal.
+  li t0, 1 << 13
+  csrs mstatus, t0
+#endif
+  call main
   call exit_
 park:
   wfi

@@ -7,10 +7,11 @@ import { base } from './base';
 import { muldiv } from './muldiv';
 import { atomic } from './atomic';
 import { system, illegalOp } from './system';
+import { float } from './float';
 
 export { illegalOp };
 
-const SEMANTICS: Record<string, ExecFn> = { ...base, ...muldiv, ...atomic, ...system };
+const SEMANTICS: Record<string, ExecFn> = { ...base, ...muldiv, ...atomic, ...system, ...float };
 
 /** Entries of the table that have no semantics yet execute as illegal instructions. */
 const byId: ExecFn[] = ENCODINGS.map((e) => SEMANTICS[e.name] ?? illegalOp);

@@ -1,0 +1,261 @@
+// `npm run bench`: hvscope and QEMU side by side on the shared benchmark guest (../shared/bench).
+// Benchmarks are not tests (ARCHITECTURE.md §9): this prints figures from one invocation, plus a
+// MISMATCH line whenever hvscope's per-kernel instruction counts differ from the exact ones.
+//
+//   node scripts/bench.mjs [--quick] [--runs N] [--only hvscope|qemu]
+//     --quick   bench-s1.elf only (SCALE=1, ~0.23e9 instructions) instead of bench/bench-S/bench-VS
+//     --runs N  time N runs of each engine and mode, report the median (default 1)
+//     --only E  run one engine only (hvscope or qemu)
+//
+// Per mode: QEMU once with `-icount shift=0` (exact instret: its minstret counts instructions only
+// then), QEMU N times without it (the timing), hvscope N times. MIPS = the guest's whole-program
+// instret / wall time of the process (start-up included). The expected per-kernel counts come from
+// test/fixtures/bench-expected.json, shared with test/integration/bench.test.ts; for SCALE=10 they
+// are the table of ../shared/bench/README.md ("instructions at SCALE=10").
+// Exit status: 0 when every run passed with the expected counts (skips excepted), 1 otherwise,
+// 2 for a bad option or a missing prerequisite (QEMU, ../shared/bench/prebuilt).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const prebuilt = resolve(repoRoot, '..', 'shared', 'bench', 'prebuilt');
+const expectedFile = join(repoRoot, 'test', 'fixtures', 'bench-expected.json');
+const qemuBin = process.env.QEMU ?? 'qemu-system-riscv64';
+const HVSCOPE_TIMEOUT_MS = 20 * 60_000; // ~40 MIPS today: bench.elf takes about a minute
+const QEMU_TIMEOUT_MS = 3 * 60_000;
+
+const USAGE = 'usage: node scripts/bench.mjs [--quick] [--runs N] [--only hvscope|qemu]';
+
+function parseArgs(argv) {
+  const o = { quick: false, runs: 1, only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (a.includes('=')) return a.slice(a.indexOf('=') + 1);
+      if (argv[i + 1] === undefined) fail(`${a} needs a value\n${USAGE}`);
+      return argv[++i];
+    };
+    const flag = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    switch (flag) {
+      case '--quick': o.quick = true; break;
+      case '--runs': {
+        const v = value(), n = Number(v);
+        if (!Number.isInteger(n) || n < 1) fail(`--runs: expected a positive integer, got '${v}'`);
+        o.runs = n; break;
+      }
+      case '--only': {
+        const v = value();
+        if (v !== 'hvscope' && v !== 'qemu') fail(`--only: expected hvscope or qemu, got '${v}'`);
+        o.only = v; break;
+      }
+      case '-h': case '--help': console.log(USAGE); process.exit(0); break;
+      default: fail(`unknown option '${a}'\n${USAGE}`);
+    }
+  }
+  return o;
+}
+
+function fail(msg) {
+  console.error(`bench: ${msg}`);
+  process.exit(2);
+}
+
+/** The guest's report: `kernel NAME reps=N instret=N ...`, `total program instret=N`, `RESULT ...`. */
+function parseReport(text) {
+  const kernels = new Map();
+  for (const m of text.matchAll(/^kernel\s+(\w+)\s+reps=\s*(\d+)\s+instret=\s*(\d+)/gm)) {
+    kernels.set(m[1], { reps: Number(m[2]), instret: Number(m[3]) });
+  }
+  const total = /^total program\s+instret=\s*(\d+)/m.exec(text);
+  const result = /^RESULT (.*)$/m.exec(text);
+  return { kernels, totalProgram: total ? Number(total[1]) : undefined, result: result ? result[1].trim() : undefined };
+}
+
+/** Runs a command to completion (stdin closed), timing it with process.hrtime; kills it on timeout. */
+function timedRun(cmd, args, timeoutMs) {
+  return new Promise((resolveRun) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [], err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    const done = (code, signal, error) => {
+      clearTimeout(timer);
+      const wall = Number(process.hrtime.bigint() - start) / 1e9;
+      resolveRun({ wall, code, signal, timedOut, error,
+        stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('utf8') });
+    };
+    child.on('error', (e) => done(null, null, e));
+    child.on('close', (code, signal) => done(code, signal, undefined));
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const qemuArgs = (elf, icount) => ['-machine', 'virt', '-nographic', '-bios', 'none',
+  ...(icount ? ['-icount', 'shift=0'] : []), '-kernel', elf];
+const hvscopeArgs = (elf) => [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--bare', '--kernel', elf];
+
+/** Why a run did not pass, or undefined when it printed RESULT PASS and exited 0. */
+function whyFailed(r, report) {
+  if (r.error) return `cannot start: ${r.error.message}`;
+  if (r.timedOut) return 'timed out (killed)';
+  if (report.result !== 'PASS') return `RESULT ${report.result ?? '(none)'}, exit ${r.code ?? r.signal}`;
+  if (r.code !== 0) return `exit ${r.code ?? r.signal}`;
+  return undefined;
+}
+
+/** The guest needs the H extension and the engine lacks it (bench-VS.elf on today's hvscope). */
+const lacksH = (r) => /no-H-extension|illegal instruction/i.test(r.stdout + r.stderr);
+
+/** Compares per-kernel counts; returns mismatch descriptions (empty: all equal). */
+function compareCounts(report, expected, what) {
+  const out = [];
+  for (const [name, want] of Object.entries(expected)) {
+    const got = report.kernels.get(name)?.instret;
+    if (got !== want) out.push(`kernel ${name}: instret=${got ?? '(missing)'}, expected ${want} (${what})`);
+  }
+  return out;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(prebuilt)) fail(`${prebuilt} is missing: the shared benchmark binaries are needed (see ../shared/bench/README.md)`);
+  const table = JSON.parse(readFileSync(expectedFile, 'utf8'));
+  const modes = opts.quick
+    ? [{ mode: 'M', elf: 'bench-s1.elf' }]
+    : [{ mode: 'M', elf: 'bench.elf' }, { mode: 'S', elf: 'bench-S.elf' }, { mode: 'VS', elf: 'bench-VS.elf', needsH: true }];
+  for (const m of modes) {
+    const set = Object.values(table).find((s) => typeof s === 'object' && s.elves?.includes(m.elf));
+    m.expected = set.kernels;
+    m.expectedFrom = m.elf === 'bench-s1.elf' ? 'QEMU -icount table in bench-expected.json' : '../shared/bench/README.md';
+  }
+
+  const useQemu = opts.only !== 'hvscope';
+  const useHvscope = opts.only !== 'qemu';
+  if (useQemu && spawnSync(qemuBin, ['--version'], { stdio: 'ignore' }).error) {
+    fail(`${qemuBin} is not available (install qemu-system-misc, or use --only hvscope)`);
+  }
+  if (useHvscope) {
+    // Measure the current sources: rebuilding the bundle takes a second.
+    console.log('bench: building dist/cli.js (node scripts/build.mjs)');
+    const b = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: repoRoot });
+    if (b.status !== 0) fail('the build failed');
+  }
+  console.log(`bench: ${modes.map((m) => m.elf).join(', ')} from ${prebuilt}; ${opts.runs} timed run(s) each, median; node ${process.version}`);
+
+  const rows = [];
+  const problems = [];
+  for (const m of modes) {
+    const elf = join(prebuilt, m.elf);
+    let exactTotal; // whole-program instret from QEMU -icount: the instret of QEMU's timed runs
+    if (useQemu) {
+      process.stdout.write(`  ${m.mode.padEnd(2)} qemu -icount shift=0 ... `);
+      const r = await timedRun(qemuBin, qemuArgs(elf, true), QEMU_TIMEOUT_MS);
+      const rep = parseReport(r.stdout);
+      const why = whyFailed(r, rep);
+      console.log(why ?? `${r.wall.toFixed(2)} s`);
+      const mism = why ? [] : compareCounts(rep, m.expected, m.expectedFrom);
+      if (why) problems.push(`qemu -icount ${m.elf}: ${why}`);
+      for (const s of mism) problems.push(`MISMATCH qemu -icount ${m.elf} ${s}`);
+      exactTotal = rep.totalProgram;
+      m.qemuCounts = why ? undefined : rep.kernels;
+      rows.push({ mode: m.mode, elf: m.elf, engine: 'qemu -icount', wall: r.wall, instret: rep.totalProgram,
+        check: why ? 'FAILED' : mism.length ? 'MISMATCH' : `${Object.keys(m.expected).length}/${Object.keys(m.expected).length} exact` });
+
+      const walls = [];
+      let qwhy;
+      for (let i = 0; i < opts.runs && !qwhy; i++) {
+        process.stdout.write(`  ${m.mode.padEnd(2)} qemu run ${i + 1}/${opts.runs} ... `);
+        const q = await timedRun(qemuBin, qemuArgs(elf, false), QEMU_TIMEOUT_MS);
+        qwhy = whyFailed(q, parseReport(q.stdout));
+        console.log(qwhy ?? `${q.wall.toFixed(2)} s`);
+        if (!qwhy) walls.push(q.wall);
+      }
+      if (qwhy) problems.push(`qemu ${m.elf}: ${qwhy}`);
+      m.qemuWall = walls.length ? median(walls) : undefined;
+      // Without -icount QEMU's minstret is host TSC ticks: take instret from the -icount run.
+      rows.push({ mode: m.mode, elf: m.elf, engine: 'qemu', wall: m.qemuWall, instret: exactTotal,
+        check: qwhy ? 'FAILED' : 'PASS (counts: -icount row)' });
+    }
+
+    if (useHvscope) {
+      const walls = [];
+      let last, hwhy, skipped;
+      for (let i = 0; i < opts.runs && !hwhy; i++) {
+        process.stdout.write(`  ${m.mode.padEnd(2)} hvscope run ${i + 1}/${opts.runs} ... `);
+        const r = await timedRun(process.execPath, hvscopeArgs(elf), HVSCOPE_TIMEOUT_MS);
+        const rep = parseReport(r.stdout);
+        hwhy = whyFailed(r, rep);
+        if (hwhy && m.needsH && lacksH(r)) skipped = 'needs the H extension (issue 4)';
+        console.log(skipped ? `skipped: ${skipped} (${hwhy})` : hwhy ?? `${r.wall.toFixed(2)} s`);
+        if (!hwhy) { walls.push(r.wall); last = rep; }
+      }
+      if (skipped) {
+        rows.push({ mode: m.mode, elf: m.elf, engine: 'hvscope', check: `skipped: ${skipped}` });
+        continue;
+      }
+      let check = 'FAILED';
+      if (hwhy) problems.push(`hvscope ${m.elf}: ${hwhy}`);
+      else {
+        const mism = compareCounts(last, m.expected, m.expectedFrom);
+        if (m.qemuCounts) {
+          const fromQemu = Object.fromEntries([...m.qemuCounts].map(([k, v]) => [k, v.instret]));
+          mism.push(...compareCounts(last, fromQemu, 'this QEMU -icount run'));
+        }
+        for (const s of mism) problems.push(`MISMATCH hvscope ${m.elf} ${s}`);
+        const n = Object.keys(m.expected).length;
+        check = mism.length ? 'MISMATCH' : `${n}/${n} exact`;
+      }
+      const wall = walls.length ? median(walls) : undefined;
+      rows.push({ mode: m.mode, elf: m.elf, engine: 'hvscope', wall, instret: last?.totalProgram, check,
+        vsQemu: wall !== undefined && m.qemuWall !== undefined ? wall / m.qemuWall : undefined });
+    }
+  }
+
+  // TODO(issue 4): a "Linux boot" row (Debian riscv64 Image + busybox initramfs from
+  // scripts/get-guests.sh, wall time from reset to the initramfs's BOOT-OK line, hvscope vs QEMU)
+  // goes here once the embedded hypervisor exists. Deliberately no placeholder row until then.
+
+  printTable(rows, opts);
+  if (problems.length) {
+    console.log('');
+    for (const p of problems) console.log(p.startsWith('MISMATCH') ? p : `FAILED ${p}`);
+  }
+  const counted = rows.filter((r) => r.engine === 'hvscope' && r.check.endsWith('exact'));
+  if (useHvscope) {
+    console.log(problems.length === 0
+      ? `\nhvscope per-kernel instret: equal to the expected counts in every mode run (${counted.map((r) => r.mode).join(', ')})`
+      : `\n${problems.length} problem(s), see above`);
+  }
+  console.log('Linux boot: not measured yet (TODO, issue 4: needs the embedded hypervisor)');
+  return problems.length === 0 ? 0 : 1;
+}
+
+function printTable(rows, opts) {
+  const head = ['mode', 'elf', 'engine', 'wall s', 'MIPS', 'x QEMU wall', 'per-kernel instret'];
+  const cells = rows.map((r) => [
+    r.mode, r.elf, r.engine,
+    r.wall === undefined ? '-' : r.wall.toFixed(2),
+    r.wall === undefined || r.instret === undefined ? '-' : (r.instret / r.wall / 1e6).toFixed(1),
+    r.vsQemu === undefined ? '-' : `${r.vsQemu.toFixed(1)}x`,
+    r.check,
+  ]);
+  const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const right = new Set([3, 4, 5]);
+  const line = (c) => c.map((s, i) => (right.has(i) ? s.padStart(width[i]) : s.padEnd(width[i]))).join('  ').trimEnd();
+  console.log('');
+  console.log(`results (wall: median of ${opts.runs}, process start to exit; MIPS: whole-program instret / wall):`);
+  console.log(line(head));
+  console.log(line(width.map((w) => '-'.repeat(w))));
+  for (const c of cells) console.log(line(c));
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 70; });
