@@ -45,7 +45,7 @@ export type StopCause =
   | { kind: 'stuck'; hart: number; cause: number; pc: bigint }; // a hart traps without progress
 
 /** The ISA string the device tree and misa describe. */
-export const ISA_STRING = 'rv64imafdc_zicsr_zifencei_zihintpause_sstc';
+export const ISA_STRING = 'rv64imafdch_zicsr_zifencei_zihintpause_sstc';
 
 export class Machine implements Clock, DmaMemory {
   readonly ram: Ram;
@@ -72,7 +72,7 @@ export class Machine implements Clock, DmaMemory {
     this.ram = new Ram(MAP.RAM_BASE, config.memoryBytes);
     this.memory = new SystemMemory(this.ram, this.bus, this);
     this.code = new CodeCache(config.memoryBytes / 4096);
-    const ext = config.extensions ?? 'acdfimsu';
+    const ext = config.extensions ?? 'acdfhimsu';
     for (let i = 0; i < config.harts; i++) this.harts.push(new Hart(i, this.memory, this.code, ext));
 
     const irqs: HartIrqInputs = { setPending: (hart, bit, level) => this.harts[hart]?.csr.setHwPending(bit, level) };

@@ -81,7 +81,7 @@ export class CodeCache {
     // (it may fault on the second page) and do not cache the result.
     const nlo = (h.pcLo + 2) | 0;
     const nhi = (h.pcHi + ((((nlo >>> 0) < (h.pcLo >>> 0)) as unknown as number))) | 0;
-    const pa = h.mem.translate(h, nlo, nhi, Access.Fetch, h.priv, false, false);
+    const pa = h.mem.translate(h, nlo, nhi, Access.Fetch, h.priv, h.virt);
     if (pa < 0) return undefined; // exception raised; tval is the second page's address
     if (!h.ram.contains(pa, 2)) { h.raise(1, nlo, nhi); return undefined; }
     const word = (lowParcel | (u16[(pa - h.ram.base) >>> 1] << 16)) | 0;

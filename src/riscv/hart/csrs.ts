@@ -83,3 +83,17 @@ export const INTERRUPT_NAMES: Record<number, string> = {
 };
 
 export const enum Priv { U = 0, S = 1, M = 3 }
+
+// hstatus (hypervisor.adoc "Hypervisor Status Register"), low word; VSXL = 2 in the high word.
+export const HSTATUS_VSBE = 1 << 5;
+export const HSTATUS_GVA = 1 << 6;
+export const HSTATUS_SPV = 1 << 7;
+export const HSTATUS_SPVP = 1 << 8;
+export const HSTATUS_HU = 1 << 9;
+export const HSTATUS_VTVM = 1 << 20;
+export const HSTATUS_VTW = 1 << 21;
+export const HSTATUS_VTSR = 1 << 22;
+export const HSTATUSH_VSXL = 2;
+
+/** The VS-level interrupt bits (VSSIP, VSTIP, VSEIP) of mip/mie/hip/hie/hvip. */
+export const MIP_VS_BITS = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;

@@ -8,7 +8,8 @@
 // in `exc` and returns; the loop then enters the trap handler. `throw` means an emulator bug.
 
 import { Ram } from '../../devices/ram';
-import { CAUSE, Priv, MSTATUS_MIE, MSTATUS_SIE, MSTATUS_MPIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_MPRV, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR } from './csrs';
+import { CAUSE, Priv, MSTATUS_MIE, MSTATUS_SIE, MSTATUS_MPIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_MPRV, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
+  MSTATUSH_MPV, MSTATUSH_GVA, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_GVA } from './csrs';
 import type { Op } from './op';
 import type { CodeCache } from './codeCache';
 import { CsrFile } from './csrFile';
@@ -27,7 +28,7 @@ export const EV_BREAK = 4;
 const UNCACHED_PAGE: (Op | undefined)[] = new Array<Op | undefined>(2048);
 
 /** Why `run` returned. */
-export const enum StopReason { Budget = 0, Wfi = 1, Break = 2 }
+export const enum StopReason { Budget = 0, Wfi = 1, Break = 2, VmExit = 3 }
 
 export class Hart {
   /** Integer registers as int32 halves; slots 64/65 absorb writes to x0 (see Op.rd). */
@@ -50,6 +51,23 @@ export class Hart {
   exc = -1;
   tvalLo = 0;
   tvalHi = 0;
+  /** For the pending exception: tval holds a guest virtual address (hstatus/mstatus GVA). */
+  gva = false;
+  /** For a guest-page fault: the GPA >> 2 for htval/mtval2, and the htinst/mtinst value. */
+  tval2Lo = 0;
+  tval2Hi = 0;
+  tinst = 0;
+
+  /**
+   * The embedded hypervisor plays HS-mode in TypeScript: with this set, a trap from V=1 into
+   * HS-mode ends `run` with StopReason.VmExit once the trap entry is done (hypervisor.adoc).
+   */
+  interceptHs = false;
+  private vmExit = false;
+  /** A stopped vCPU (SBI HSM) or a hart held in reset: the machine does not run it. */
+  parked = false;
+  /** Instructions attempted by the last `run` call. */
+  lastSteps = 0;
 
   /** Waiting in WFI until an interrupt is pending. */
   wfi = false;
@@ -68,7 +86,7 @@ export class Hart {
   resvValHi = 0;
 
   /** The last trap taken, for the debugger and the CLI's diagnostics. */
-  lastTrap = { cause: -1, interrupt: false, tvalLo: 0, tvalHi: 0, pcLo: 0, pcHi: 0, target: Priv.M as Priv, count: 0 };
+  lastTrap = { cause: -1, interrupt: false, tvalLo: 0, tvalHi: 0, pcLo: 0, pcHi: 0, target: Priv.M as Priv, fromVirt: false, toVirt: false, count: 0 };
   /** Consecutive traps without a retired instruction in between (detects a guest stuck in a trap loop). */
   trapsWithoutProgress = 0;
 
@@ -95,7 +113,7 @@ export class Hart {
   private readonly ramU16: Uint16Array;
   private readonly ramU8: Uint8Array;
 
-  constructor(readonly hartId: number, readonly mem: MemorySystem, readonly code: CodeCache, extensions = 'acdfimsu') {
+  constructor(readonly hartId: number, readonly mem: MemorySystem, readonly code: CodeCache, extensions = 'acdfhimsu') {
     this.ram = mem.ram;
     this.ramI32 = mem.ram.i32;
     this.ramU16 = mem.ram.u16;
@@ -125,11 +143,20 @@ export class Hart {
     this.event |= EV_EXC;
     this.tvalLo = tvalLo;
     this.tvalHi = tvalHi;
+    this.gva = false;
+    this.tval2Lo = 0;
+    this.tval2Hi = 0;
+    this.tinst = 0;
   }
 
   /** Illegal-instruction exception with the instruction bits as tval (as QEMU reports them). */
   illegal(op: Op): void {
     this.raise(CAUSE.ILLEGAL_INSTRUCTION, op.raw, 0);
+  }
+
+  /** Virtual-instruction exception (H): tval as for an illegal instruction. */
+  virtualInstruction(op: Op): void {
+    this.raise(CAUSE.VIRTUAL_INSTRUCTION, op.raw, 0);
   }
 
   // ---------------------------------------------------------------- TLB
@@ -164,11 +191,13 @@ export class Hart {
    * cached (RAM, PMP uniform over the page, and for stores: not a page of decoded code).
    */
   translate(vlo: number, vhi: number, access: Access, size = 1): number {
-    const priv = access === Access.Fetch ? this.priv : this.dataPriv();
-    const ms = this.csr.mstatusLo;
-    const r = this.mem.translate(this, vlo, vhi, access, priv, (ms & MSTATUS_SUM) !== 0, (ms & MSTATUS_MXR) !== 0, size);
-    if (r < 0) return -1;
-    return r;
+    let priv = this.priv, virt = this.virt;
+    // MPRV: M-mode loads and stores act as though in mode MPP with V = MPV (hypervisor.adoc, MPRV table).
+    if (access !== Access.Fetch && priv === Priv.M && (this.csr.mstatusLo & MSTATUS_MPRV) !== 0) {
+      priv = ((this.csr.mstatusLo & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT) as Priv;
+      virt = priv !== Priv.M && (this.csr.mstatusHi & MSTATUSH_MPV) !== 0;
+    }
+    return this.mem.translate(this, vlo, vhi, access, priv, virt, size);
   }
 
   /** Fills the TLB for `access` at virtual page of (vlo, vhi) mapping to RAM offset of physical page `ppage`. */
@@ -334,6 +363,75 @@ export class Hart {
     return off;
   }
 
+  /**
+   * HLV/HLVX/HSV accesses (hypervisor.adoc "Hypervisor Virtual-Machine Load and Store
+   * Instructions"): translated as though V=1 at privilege hstatus.SPVP, whatever MPRV says; HLVX
+   * needs execute permission. No TLB: each access walks (these are rare and hypervisor-only).
+   */
+  hyperLoad(vlo: number, vhi: number, size: 1 | 2 | 4 | 8, hlvx: boolean): number {
+    if ((vlo & (size - 1)) !== 0) {
+      let lo = 0, hi = 0;
+      for (let i = 0; i < size; i++) {
+        const alo = (vlo + i) | 0, ahi = (vhi + ((((alo >>> 0) < (vlo >>> 0)) as unknown as number))) | 0;
+        const b = this.hyperLoad(alo, ahi, 1, hlvx);
+        if (this.exc >= 0) return 0;
+        if (i < 4) lo |= b << (8 * i); else hi |= b << (8 * (i - 4));
+      }
+      this.hi = hi;
+      return lo;
+    }
+    const priv = (this.csr.hstatusLo & HSTATUS_SPVP) ? Priv.S : Priv.U;
+    const pa = this.mem.translate(this, vlo, vhi, Access.Load, priv, true, size, hlvx);
+    if (pa < 0) return 0;
+    const ram = this.ram;
+    if (ram.contains(pa, size)) {
+      const off = pa - ram.base;
+      switch (size) {
+        case 1: return this.ramU8[off];
+        case 2: return this.ramU16[off >>> 1];
+        case 4: return this.ramI32[off >>> 2];
+        default: this.hi = this.ramI32[(off >>> 2) + 1]; return this.ramI32[off >>> 2];
+      }
+    }
+    const v = this.mem.mmioRead(pa, size);
+    if (!this.mem.mmioOk) { this.raise(CAUSE.LOAD_ACCESS, vlo, vhi); this.gva = true; return 0; }
+    this.hi = this.mem.mmioHi;
+    this.event |= EV_BREAK;
+    return v;
+  }
+
+  hyperStore(vlo: number, vhi: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): void {
+    const priv = (this.csr.hstatusLo & HSTATUS_SPVP) ? Priv.S : Priv.U;
+    if ((vlo & (size - 1)) !== 0) {
+      for (let i = 0; i < size; i++) {
+        const alo = (vlo + i) | 0, ahi = (vhi + ((((alo >>> 0) < (vlo >>> 0)) as unknown as number))) | 0;
+        if (this.mem.translate(this, alo, ahi, Access.Store, priv, true) < 0) return;
+      }
+      for (let i = 0; i < size; i++) {
+        const alo = (vlo + i) | 0, ahi = (vhi + ((((alo >>> 0) < (vlo >>> 0)) as unknown as number))) | 0;
+        this.hyperStore(alo, ahi, 1, i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4)), 0);
+        if (this.exc >= 0) return;
+      }
+      return;
+    }
+    const pa = this.mem.translate(this, vlo, vhi, Access.Store, priv, true, size);
+    if (pa < 0) return;
+    const ram = this.ram;
+    if (ram.contains(pa, size)) {
+      const off = pa - ram.base;
+      this.code.noteStore(off >>> 12);
+      switch (size) {
+        case 1: this.ramU8[off] = lo; break;
+        case 2: this.ramU16[off >>> 1] = lo; break;
+        case 4: this.ramI32[off >>> 2] = lo; break;
+        default: this.ramI32[off >>> 2] = lo; this.ramI32[(off >>> 2) + 1] = hi;
+      }
+      return;
+    }
+    if (!this.mem.mmioWrite(pa, size, lo, hi)) { this.raise(CAUSE.STORE_ACCESS, vlo, vhi); this.gva = true; return; }
+    this.event |= EV_BREAK;
+  }
+
   // ---------------------------------------------------------------- fetch
 
   /**
@@ -367,49 +465,97 @@ export class Hart {
   // ---------------------------------------------------------------- trap entry and return
 
   /**
-   * Enters the trap handler for the pending exception `exc` (or interrupt `irq` when given).
-   * machine.adoc "Machine Trap Delegation Registers" and "Machine Trap-Vector Base-Address
-   * Register": delegated traps go to S-mode; vectored mode offsets interrupts by 4·cause.
+   * Enters the trap handler (privileged spec "Machine Trap Delegation Registers"; with the H
+   * extension, hypervisor.adoc "Trap Entry"): a trap goes to M unless medeleg/mideleg delegate it
+   * to HS, and from V=1 further to VS when hedeleg/hideleg delegate it. Vectored mode offsets
+   * interrupts by 4·cause. VS-level interrupts reach VS as their S-level codes (2→1, 6→5, 10→9).
    */
   enterTrap(cause: number, interrupt: boolean, tvalLo: number, tvalHi: number): void {
     const csr = this.csr;
-    const fromPriv = this.priv;
-    const delegated = interrupt
-      ? (csr.mideleg & (1 << cause)) !== 0 && fromPriv <= Priv.S
-      : fromPriv <= Priv.S && (csr.medeleg & (1 << cause)) !== 0;
+    const fromPriv = this.priv, fromV = this.virt;
+    const bit = 1 << cause;
+    let target: Priv, toVs = false;
+    if (interrupt) {
+      if ((csr.mideleg & bit) === 0) target = Priv.M;
+      else { target = Priv.S; toVs = (csr.hideleg & bit) !== 0; }
+    } else if (fromPriv === Priv.M || (csr.medeleg & bit) === 0) target = Priv.M;
+    else { target = Priv.S; toVs = fromV && (csr.hedeleg & bit) !== 0; }
     const causeHi = interrupt ? 1 << 31 : 0;
     const t = this.lastTrap;
     t.cause = cause; t.interrupt = interrupt; t.tvalLo = tvalLo; t.tvalHi = tvalHi;
-    t.pcLo = this.pcLo; t.pcHi = this.pcHi; t.count++;
-    let ms = csr.mstatusLo;
+    t.pcLo = this.pcLo; t.pcHi = this.pcHi; t.count++; t.target = target; t.fromVirt = fromV; t.toVirt = toVs;
+    if (toVs) { this.enterVsTrap(cause, interrupt, tvalLo, tvalHi, fromPriv); return; }
     let baseLo: number, baseHi: number;
-    if (delegated) {
+    if (target === Priv.S) {
+      // Into HS-mode: hstatus.SPV/SPVP/GVA, htval, htinst (hypervisor.adoc "Trap Entry").
       csr.sepcLo = this.pcLo; csr.sepcHi = this.pcHi;
       csr.scauseLo = cause; csr.scauseHi = causeHi;
       csr.stvalLo = tvalLo; csr.stvalHi = tvalHi;
-      ms = (ms & ~(MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SIE)) | ((ms & MSTATUS_SIE) ? MSTATUS_SPIE : 0) | (fromPriv === Priv.S ? MSTATUS_SPP : 0);
+      const ms = csr.mstatusLo;
+      csr.mstatusLo = (ms & ~(MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SIE)) | ((ms & MSTATUS_SIE) ? MSTATUS_SPIE : 0) | (fromPriv === Priv.S ? MSTATUS_SPP : 0);
+      if (csr.hasH) {
+        let hs = csr.hstatusLo & ~(HSTATUS_SPV | HSTATUS_GVA);
+        if (fromV) hs = (hs & ~HSTATUS_SPVP) | HSTATUS_SPV | (fromPriv === Priv.S ? HSTATUS_SPVP : 0);
+        if (this.gva && !interrupt) hs |= HSTATUS_GVA;
+        csr.hstatusLo = hs;
+        csr.htvalLo = interrupt ? 0 : this.tval2Lo; csr.htvalHi = interrupt ? 0 : this.tval2Hi;
+        csr.htinstLo = interrupt ? 0 : this.tinst; csr.htinstHi = 0;
+      }
       this.priv = Priv.S;
-      t.target = Priv.S;
+      this.virt = false;
       baseLo = csr.stvecLo; baseHi = csr.stvecHi;
+      if (this.interceptHs && fromV) this.vmExit = true;
     } else {
+      // Into M-mode: mstatus.MPV/GVA, mtval2, mtinst.
       csr.mepcLo = this.pcLo; csr.mepcHi = this.pcHi;
       csr.mcauseLo = cause; csr.mcauseHi = causeHi;
       csr.mtvalLo = tvalLo; csr.mtvalHi = tvalHi;
-      ms = (ms & ~(MSTATUS_MPIE | MSTATUS_MPP | MSTATUS_MIE)) | ((ms & MSTATUS_MIE) ? MSTATUS_MPIE : 0) | (fromPriv << MSTATUS_MPP_SHIFT);
+      const ms = csr.mstatusLo;
+      csr.mstatusLo = (ms & ~(MSTATUS_MPIE | MSTATUS_MPP | MSTATUS_MIE)) | ((ms & MSTATUS_MIE) ? MSTATUS_MPIE : 0) | (fromPriv << MSTATUS_MPP_SHIFT);
+      if (csr.hasH) {
+        csr.mstatusHi = (csr.mstatusHi & ~(MSTATUSH_MPV | MSTATUSH_GVA)) | (fromV ? MSTATUSH_MPV : 0) | (this.gva && !interrupt ? MSTATUSH_GVA : 0);
+        csr.mtval2Lo = interrupt ? 0 : this.tval2Lo; csr.mtval2Hi = interrupt ? 0 : this.tval2Hi;
+        csr.mtinstLo = interrupt ? 0 : this.tinst; csr.mtinstHi = 0;
+      }
       this.priv = Priv.M;
-      t.target = Priv.M;
+      this.virt = false;
       baseLo = csr.mtvecLo; baseHi = csr.mtvecHi;
     }
-    csr.mstatusLo = ms;
-    const vectored = (baseLo & 3) === 1 && interrupt;
-    const target = ((baseLo & ~3) >>> 0) + (vectored ? 4 * cause : 0);
-    this.pcLo = target | 0;
-    this.pcHi = (baseHi + (target >= 4294967296 ? 1 : 0)) | 0;
+    this.jumpToVector(baseLo, baseHi, interrupt ? cause : -1);
+  }
+
+  /**
+   * Trap entry into VS-mode (hypervisor.adoc "Trap Entry"): vsepc, vscause, vstval, vsstatus
+   * SPP/SPIE/SIE; V stays 1; hstatus and the HS-level sstatus are untouched. VS-level interrupts
+   * appear as their S-level codes (2→1, 6→5, 10→9).
+   */
+  private enterVsTrap(cause: number, interrupt: boolean, tvalLo: number, tvalHi: number, fromPriv: Priv): void {
+    const csr = this.csr;
+    const vcause = interrupt && (cause === 2 || cause === 6 || cause === 10) ? cause - 1 : cause;
+    csr.vsepcLo = this.pcLo; csr.vsepcHi = this.pcHi;
+    csr.vscauseLo = vcause; csr.vscauseHi = interrupt ? 1 << 31 : 0;
+    csr.vstvalLo = tvalLo; csr.vstvalHi = tvalHi;
+    const vs = csr.vsstatusLo;
+    csr.vsstatusLo = (vs & ~(MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SIE)) | ((vs & MSTATUS_SIE) ? MSTATUS_SPIE : 0) | (fromPriv === Priv.S ? MSTATUS_SPP : 0);
+    this.priv = Priv.S;
+    this.virt = true;
+    this.jumpToVector(csr.vstvecLo, csr.vstvecHi, interrupt ? vcause : -1);
+  }
+
+  /** pc ← trap vector base, + 4·cause for an interrupt in vectored mode (irq = -1: exception). */
+  private jumpToVector(baseLo: number, baseHi: number, irq: number): void {
+    const vectored = (baseLo & 3) === 1 && irq >= 0;
+    const pc = ((baseLo & ~3) >>> 0) + (vectored ? 4 * irq : 0);
+    this.pcLo = pc | 0;
+    this.pcHi = (baseHi + (pc >= 4294967296 ? 1 : 0)) | 0;
     this.flushTlb();
     this.wfi = false;
   }
 
-  /** MRET (machine.adoc "Trap-Return Instructions"). */
+  /**
+   * MRET (machine.adoc "Trap-Return Instructions"; hypervisor.adoc "Trap Return"): privilege from
+   * MPP and V from MPV (ignored when MPP = M); MPV, MPP cleared; MPRV cleared below M.
+   */
   mret(): void {
     const csr = this.csr;
     let ms = csr.mstatusLo;
@@ -417,23 +563,56 @@ export class Hart {
     ms = (ms & ~(MSTATUS_MIE | MSTATUS_MPP)) | ((ms & MSTATUS_MPIE) ? MSTATUS_MIE : 0) | MSTATUS_MPIE;
     if (mpp !== Priv.M) ms &= ~MSTATUS_MPRV;
     csr.mstatusLo = ms;
+    this.virt = mpp !== Priv.M && (csr.mstatusHi & MSTATUSH_MPV) !== 0;
+    csr.mstatusHi &= ~MSTATUSH_MPV;
     this.priv = mpp;
     this.pcLo = csr.mepcLo; this.pcHi = csr.mepcHi;
     this.flushTlb();
     this.event |= EV_JUMP | EV_BREAK;
   }
 
-  /** SRET (supervisor.adoc "Supervisor Status Register"; TSR checked by the caller). */
+  /**
+   * SRET: from HS/M (V=0) privilege from SPP and V from hstatus.SPV; from VS (V=1) through
+   * vsstatus and vsepc, staying in V=1 (hypervisor.adoc "Trap Return"). Permission checks
+   * (TSR, VTSR) are the caller's.
+   */
   sret(): void {
     const csr = this.csr;
-    let ms = csr.mstatusLo;
-    const spp = (ms & MSTATUS_SPP) ? Priv.S : Priv.U;
-    ms = (ms & ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV)) | ((ms & MSTATUS_SPIE) ? MSTATUS_SIE : 0) | MSTATUS_SPIE;
-    csr.mstatusLo = ms;
-    this.priv = spp;
-    this.pcLo = csr.sepcLo; this.pcHi = csr.sepcHi;
+    if (this.virt) {
+      const vs = csr.vsstatusLo;
+      this.priv = (vs & MSTATUS_SPP) ? Priv.S : Priv.U;
+      csr.vsstatusLo = (vs & ~(MSTATUS_SIE | MSTATUS_SPP)) | ((vs & MSTATUS_SPIE) ? MSTATUS_SIE : 0) | MSTATUS_SPIE;
+      this.pcLo = csr.vsepcLo; this.pcHi = csr.vsepcHi;
+    } else {
+      const ms = csr.mstatusLo;
+      const spp = (ms & MSTATUS_SPP) ? Priv.S : Priv.U;
+      csr.mstatusLo = (ms & ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV)) | ((ms & MSTATUS_SPIE) ? MSTATUS_SIE : 0) | MSTATUS_SPIE;
+      if (csr.hasH) {
+        this.virt = (csr.hstatusLo & HSTATUS_SPV) !== 0;
+        csr.hstatusLo &= ~HSTATUS_SPV;
+      }
+      this.priv = spp;
+      this.pcLo = csr.sepcLo; this.pcHi = csr.sepcHi;
+    }
     this.flushTlb();
     this.event |= EV_JUMP | EV_BREAK;
+  }
+
+  /**
+   * For the embedded hypervisor, stopped in HS-mode after a VM exit: delivers a trap to the guest
+   * as if hedeleg/hideleg had delegated it (vsepc ← sepc, vscause, vstval, vsstatus from the
+   * guest's mode in SPP) and returns to the guest at vstvec (an SRET whose target is the handler).
+   */
+  injectGuestTrap(cause: number, interrupt: boolean, tvalLo: number, tvalHi: number): void {
+    const csr = this.csr;
+    const guestPriv = (csr.mstatusLo & MSTATUS_SPP) ? Priv.S : Priv.U;
+    this.pcLo = csr.sepcLo; this.pcHi = csr.sepcHi;
+    this.priv = guestPriv;
+    this.virt = true;
+    csr.hstatusLo &= ~HSTATUS_SPV;
+    const ms = csr.mstatusLo;
+    csr.mstatusLo = (ms & ~(MSTATUS_SIE | MSTATUS_SPP)) | ((ms & MSTATUS_SPIE) ? MSTATUS_SIE : 0) | MSTATUS_SPIE;
+    this.enterVsTrap(cause, interrupt, tvalLo, tvalHi, guestPriv);
   }
 
   // ---------------------------------------------------------------- the interpreter loop
@@ -448,6 +627,7 @@ export class Hart {
    */
   run(budget: number): StopReason {
     let steps = 0;
+    this.lastSteps = 0;
     if (this.wfi) {
       if (!this.csr.wakeable()) return StopReason.Wfi;
       this.wfi = false;
@@ -455,7 +635,11 @@ export class Hart {
     while (steps < budget) {
       this.event = 0;
       const irq = this.csr.pendingInterrupt();
-      if (irq >= 0) { this.enterTrap(irq, true, 0, 0); this.event = 0; }
+      if (irq >= 0) {
+        this.enterTrap(irq, true, 0, 0);
+        this.event = 0;
+        if (this.vmExit) { this.vmExit = false; this.lastSteps = steps; return StopReason.VmExit; }
+      }
       const retiredBefore = this.retired;
       let ops: (Op | undefined)[] | null = null;
       let page = 0, off = 0;
@@ -485,14 +669,14 @@ export class Hart {
             this.pcLo = page | off;
           }
           op = this.fetch();
-          if (op === undefined) { this.trapFromExc(); break; }
+          if (op === undefined) { this.trapFromExc(undefined); break; }
           ops = this.fetchOps;
           page = this.pcLo & ~0xfff; off = this.pcLo & 0xfff;
         }
         op.exec(this, op);
         const ev = this.event;
         if (ev === 0) { off += op.len; this.retired++; continue; }
-        if (ev & EV_EXC) { this.trapFromExc(); break; }
+        if (ev & EV_EXC) { this.trapFromExc(op); break; }
         this.retired++; // counted per instruction: CSR reads of minstret/time must see it exactly
         if (ev & EV_JUMP) {
           if (ev & EV_BREAK) break;
@@ -510,19 +694,46 @@ export class Hart {
         break;
       }
       if (this.retired !== retiredBefore) this.trapsWithoutProgress = 0;
+      this.lastSteps = steps;
+      if (this.vmExit) { this.vmExit = false; return StopReason.VmExit; }
       if (this.wfi) return StopReason.Wfi;
       if (this.breakRequested) { this.breakRequested = false; return StopReason.Break; }
     }
+    this.lastSteps = steps;
     return StopReason.Budget;
   }
 
   /** Set by the machine (a device powered off, a debugger pause) to leave `run` early. */
   breakRequested = false;
 
-  private trapFromExc(): void {
+  private trapFromExc(op: Op | undefined): void {
     const cause = this.exc;
     this.exc = -1;
     this.trapsWithoutProgress++;
+    if (op !== undefined && this.tinst === 0 && this.csr.hasH) this.tinst = transformedInstruction(this, op, cause);
     this.enterTrap(cause, false, this.tvalLo, this.tvalHi);
   }
+}
+
+/**
+ * htinst/mtinst for a fault of an explicit memory access (hypervisor.adoc "Transformed
+ * Instruction or Pseudoinstruction"): the instruction with its immediate zeroed and rs1 replaced
+ * by the offset of the faulting address from the original one; bit 1 cleared when it was
+ * compressed. Zero for anything else (allowed everywhere).
+ */
+function transformedInstruction(h: Hart, op: Op, cause: number): number {
+  if (!(cause === 4 || cause === 5 || cause === 6 || cause === 7 || cause === 13 || cause === 15 || cause === 21 || cause === 23)) return 0;
+  const d = op.d;
+  if (d === undefined) return 0;
+  const w = d.word, opcode = w & 0x7f;
+  const base = h.x[op.rs1 << 1];
+  let t: number;
+  if (opcode === 0x03 || opcode === 0x07) t = w & 0x7fff;                                           // loads: funct3, rd, opcode
+  else if (opcode === 0x23 || opcode === 0x27) t = w & 0x01f0707f;                                   // stores: rs2, funct3, opcode
+  else if (opcode === 0x2f || (opcode === 0x73 && ((w >>> 12) & 7) === 4)) t = w & ~(0x1f << 15); // atomics, HLV/HSV
+  else return 0;
+  const orig = (opcode === 0x2f || opcode === 0x73) ? base : (base + op.imm) | 0;
+  const offset = (h.tvalLo - orig) & 0x1f;
+  t |= offset << 15;
+  return op.len === 2 ? t & ~2 : t;
 }

@@ -4,7 +4,7 @@ import type { Ram } from '../../devices/ram';
 import { BUS_FAULT, type Bus } from '../../devices/bus';
 import { Walker, atpPpn, type PhysMem, type WalkerOptions } from '../../mmu/walker';
 import type { Hart } from './hart';
-import { CAUSE, Priv } from './csrs';
+import { CAUSE, Priv, MSTATUS_SUM, MSTATUS_MXR } from './csrs';
 
 export const enum Access { Fetch = 0, Load = 1, Store = 2 }
 
@@ -14,7 +14,7 @@ export interface MemorySystem {
    * Translates and checks one access (satp, PMP, PMA). Returns the physical address, or -1 with
    * the exception raised on the hart.
    */
-  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, sum: boolean, mxr: boolean, size?: number): number;
+  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, virt: boolean, size?: number, hlvx?: boolean): number;
   /** True when the whole 4 KiB page holding `pa` may be cached in the TLB for `access`. */
   pageCacheable(h: Hart, pa: number, access: Access): boolean;
   /** MMIO read of `size` bytes; returns the low 32 bits, high half in `mmioHi`; `mmioOk` false when nothing answers. */
@@ -56,24 +56,56 @@ export class SystemMemory implements MemorySystem, PhysMem {
     return this.time.now();
   }
 
-  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, sum: boolean, mxr: boolean, size = 1): number {
+  /**
+   * One access at privilege `priv` in virtualization mode `virt`: single-stage through satp when
+   * V=0 (none in M-mode), two-stage through vsatp and hgatp when V=1 (hypervisor.adoc "Two-Stage
+   * Address Translation"), then PMP on the result. A fault is raised on the hart with what the
+   * trap needs: stval, and for guest-page faults htval (GPA >> 2) and the htinst pseudoinstruction
+   * of an implicit VS-stage access.
+   */
+  translate(h: Hart, vlo: number, vhi: number, access: Access, priv: Priv, virt: boolean, size = 1, hlvx = false): number {
     const csr = h.csr;
+    const ms = csr.mstatusLo;
     let pa: number;
-    const mode = priv === Priv.M ? 0 : csr.satpHi >>> 28;
-    if (mode === 0) {
-      // Bare: the address is physical. Above 2^53 nothing can answer; keep it unmatched.
-      pa = (vhi >>> 0) * 4294967296 + (vlo >>> 0);
-    } else {
+    if (virt) {
       this.walking = h;
       this.walks++;
-      const cause = this.walker.translate(mode, atpPpn(csr.satpLo, csr.satpHi), vlo, vhi, access, priv, sum, mxr);
+      const vs = csr.vsstatusLo;
+      const cause = this.walker.translate2(csr.vsatpHi >>> 28, atpPpn(csr.vsatpLo, csr.vsatpHi), csr.hgatpHi >>> 28,
+        atpPpn(csr.hgatpLo, csr.hgatpHi), vlo, vhi, access, priv, (vs & MSTATUS_SUM) !== 0, (vs & MSTATUS_MXR) !== 0,
+        (ms & MSTATUS_MXR) !== 0, hlvx);
       this.walking = undefined;
-      if (cause !== 0) { h.raise(cause, vlo, vhi); return -1; }
+      if (cause !== 0) {
+        h.raise(cause, vlo, vhi);
+        h.gva = true;
+        if (cause === 20 || cause === 21 || cause === 23) {
+          const r = this.walker.res;
+          h.tval2Lo = (r.gpaLo >>> 2) | (r.gpaHi << 30);
+          h.tval2Hi = r.gpaHi >>> 2;
+          h.tinst = r.htinst;
+        }
+        return -1;
+      }
       pa = this.walker.res.pa;
+    } else {
+      const mode = priv === Priv.M ? 0 : csr.satpHi >>> 28;
+      if (mode === 0) {
+        // Bare: the address is physical. Above 2^53 nothing can answer; keep it unmatched.
+        pa = (vhi >>> 0) * 4294967296 + (vlo >>> 0);
+      } else {
+        this.walking = h;
+        this.walks++;
+        const cause = this.walker.translate(mode, atpPpn(csr.satpLo, csr.satpHi), vlo, vhi, access, priv,
+          (ms & MSTATUS_SUM) !== 0, (ms & MSTATUS_MXR) !== 0);
+        this.walking = undefined;
+        if (cause !== 0) { h.raise(cause, vlo, vhi); return -1; }
+        pa = this.walker.res.pa;
+      }
     }
     // Every byte of the access must be allowed: a partial PMP match fails (machine.adoc, PMP).
     if (!csr.pmp.check(pa, size, access, priv)) {
       h.raise(access === Access.Fetch ? CAUSE.FETCH_ACCESS : access === Access.Load ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, vlo, vhi);
+      h.gva = virt;
       return -1;
     }
     return pa;

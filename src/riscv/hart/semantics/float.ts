@@ -7,15 +7,14 @@
 // sets it Dirty (privileged spec, "Extension Context Status in mstatus").
 import type { ExecFn, Op } from '../op';
 import type { Hart } from '../hart';
-import { MSTATUS_FS } from '../csrs';
 import * as F from '../../fpu';
 
 type Table = Record<string, ExecFn>;
 
 /** FS must not be Off; raises illegal instruction and returns false otherwise. */
 function fpOn(h: Hart, op: Op): boolean {
-  if ((h.csr.mstatusLo & MSTATUS_FS) !== 0) return true;
-  h.illegal(op);
+  if (h.csr.fpEnabled()) return true;
+  h.illegal(op); // always illegal, never virtual (hypervisor.adoc: FS deviates from HS-qualified)
   return false;
 }
 
@@ -29,17 +28,17 @@ function roundingMode(h: Hart, op: Op): number {
 /** Accrues the flags the last operation raised into fflags. */
 function accrue(h: Hart): void {
   const fl = F.takeFflags();
-  if (fl !== 0) { h.csr.fcsr |= fl; h.csr.mstatusLo |= MSTATUS_FS; }
+  if (fl !== 0) { h.csr.fcsr |= fl; h.csr.dirtyFp(); }
 }
 
 function setD(h: Hart, r: number, lo: number, hi: number): void {
   h.f[r << 1] = lo; h.f[(r << 1) + 1] = hi;
-  h.csr.mstatusLo |= MSTATUS_FS;
+  h.csr.dirtyFp();
 }
 
 function setS(h: Hart, r: number, v: number): void {
   h.f[r << 1] = v; h.f[(r << 1) + 1] = -1; // NaN-boxed
-  h.csr.mstatusLo |= MSTATUS_FS;
+  h.csr.dirtyFp();
 }
 
 function setX(h: Hart, op: Op, lo: number, hi: number): void {

@@ -61,21 +61,76 @@ export const system: Table = {
     h.mret();
   },
   sret(h, op) {
-    if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tsr)) { h.illegal(op); return; }
+    // V=1: SRET in VU, or in VS with hstatus.VTSR, is a virtual-instruction exception.
+    if (h.virt) {
+      if (h.priv === Priv.U || h.csr.vtsr) { h.virtualInstruction(op); return; }
+    } else if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tsr)) { h.illegal(op); return; }
     h.sret();
   },
   wfi(h, op) {
-    // With S-mode present, WFI in U-mode traps; in S-mode it traps when mstatus.TW is set
-    // (machine.adoc "Timeout Wait"); QEMU traps at once, and so do we.
-    if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tw)) { h.illegal(op); return; }
+    // With S-mode present, WFI in U-mode traps; below M it traps when mstatus.TW is set
+    // (machine.adoc "Timeout Wait"); QEMU traps at once, and so do we. With V=1, VU-mode, or
+    // VS-mode with hstatus.VTW, raise a virtual-instruction exception (hypervisor.adoc).
+    if (h.priv !== Priv.M && h.csr.tw) { h.illegal(op); return; }
+    if (h.virt) {
+      if (h.priv === Priv.U || h.csr.vtw) { h.virtualInstruction(op); return; }
+    } else if (h.priv === Priv.U) { h.illegal(op); return; }
     if (!h.csr.wakeable()) h.wfi = true;
     h.event |= EV_BREAK;
   },
   'sfence.vma'(h, op) {
-    if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tvm)) { h.illegal(op); return; }
+    if (h.virt) {
+      if (h.priv === Priv.U || h.csr.vtvm) { h.virtualInstruction(op); return; }
+    } else if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tvm)) { h.illegal(op); return; }
     h.flushTlb();
   },
+
+  // H extension fences: no fine-grained TLB here, so both flush everything.
+  'hfence.vvma'(h, op) { if (hypervisorAllowed(h, op, false)) h.flushTlb(); },
+  'hfence.gvma'(h, op) {
+    if (!hypervisorAllowed(h, op, false)) return;
+    if (h.priv === Priv.S && h.csr.tvm) { h.illegal(op); return; }
+    h.flushTlb();
+  },
+  'hlv.b': hlv(1, true, false), 'hlv.bu': hlv(1, false, false), 'hlv.h': hlv(2, true, false), 'hlv.hu': hlv(2, false, false),
+  'hlv.w': hlv(4, true, false), 'hlv.wu': hlv(4, false, false), 'hlv.d': hlv(8, true, false),
+  'hlvx.hu': hlv(2, false, true), 'hlvx.wu': hlv(4, false, true),
+  'hsv.b': hsv(1), 'hsv.h': hsv(2), 'hsv.w': hsv(4), 'hsv.d': hsv(8),
 };
+
+/**
+ * Hypervisor instructions (hypervisor.adoc "Hypervisor Instructions"): with V=1 a virtual-
+ * instruction exception; in U-mode illegal unless hstatus.HU allows HLV/HLVX/HSV.
+ */
+function hypervisorAllowed(h: Hart, op: Op, vmAccess: boolean): boolean {
+  if (!h.csr.hasH) { h.illegal(op); return false; }
+  if (h.virt) { h.virtualInstruction(op); return false; }
+  if (h.priv === Priv.U && !(vmAccess && h.csr.hu)) { h.illegal(op); return false; }
+  return true;
+}
+
+function hlv(size: 1 | 2 | 4 | 8, signed: boolean, hlvx: boolean): ExecFn {
+  return (h, op) => {
+    if (!hypervisorAllowed(h, op, true)) return;
+    const a = op.rs1 << 1;
+    const v = h.hyperLoad(h.x[a], h.x[a + 1], size, hlvx);
+    if (h.exc >= 0) return;
+    const d = op.rd << 1;
+    if (size === 8) { h.x[d] = v; h.x[d + 1] = h.hi; return; }
+    const sh = 32 - 8 * size;
+    const lo = size === 4 ? v | 0 : signed ? (v << sh) >> sh : v & ((1 << (8 * size)) - 1);
+    h.x[d] = lo; h.x[d + 1] = signed ? lo >> 31 : 0;
+  };
+}
+
+function hsv(size: 1 | 2 | 4 | 8): ExecFn {
+  return (h, op) => {
+    if (!hypervisorAllowed(h, op, true)) return;
+    const a = op.rs1 << 1, b = op.rs2 << 1;
+    const mask = size === 8 || size === 4 ? -1 : (1 << (8 * size)) - 1;
+    h.hyperStore(h.x[a], h.x[a + 1], size, h.x[b] & mask, h.x[b + 1]);
+  };
+}
 
 export function illegalOp(h: Hart, op: Op): void {
   h.illegal(op);
