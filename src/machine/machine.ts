@@ -36,13 +36,22 @@ export interface MachineConfig {
   disk?: BlockBackend;
 }
 
+/** A timer outside the CLINT and the harts (the hypervisor's virtual timers). */
+export interface TimerSource {
+  /** Tick at which this source next needs `update`, Infinity if none. */
+  nextDeadline(): number;
+  /** Raises whatever became due at tick `now`. */
+  update(now: number): void;
+}
+
 /** Why `run` returned. */
 export type StopCause =
   | { kind: 'budget' }
   | { kind: 'poweroff'; code: number }
   | { kind: 'reset' }
   | { kind: 'idle' }            // every hart waits in WFI and no timer will ever wake one
-  | { kind: 'stuck'; hart: number; cause: number; pc: bigint }; // a hart traps without progress
+  | { kind: 'stuck'; hart: number; cause: number; pc: bigint } // a hart traps without progress
+  | { kind: 'vm'; reason: string; code: number };               // the embedded hypervisor stopped the VM
 
 /** The ISA string the device tree and misa describe. */
 export const ISA_STRING = 'rv64imafdch_zicsr_zifencei_zihintpause_sstc';
@@ -66,6 +75,14 @@ export class Machine implements Clock, DmaMemory {
   private current: Hart | undefined;
   private roundStartRetired = 0;
   private power: PowerRequest | undefined;
+
+  /**
+   * Called when a hart stops with a VM exit (the embedded hypervisor, ARCHITECTURE.md §3): the
+   * handler deals with it and resumes the guest, or returns why the machine must stop.
+   */
+  vmExitHandler: ((h: Hart) => StopCause | undefined) | undefined;
+  /** Further timers whose deadlines wake idle harts (the hypervisor's virtual timers). */
+  readonly timers: TimerSource[] = [];
 
   constructor(readonly config: MachineConfig) {
     if (config.harts < 1 || config.harts > 8) throw new UserError(`harts must be between 1 and 8, got ${config.harts}`);
@@ -153,10 +170,21 @@ export class Machine implements Clock, DmaMemory {
       const q = Math.min(QUANTUM, budget - done);
       let anyRan = false;
       for (const h of this.harts) {
+        if (h.parked) continue;
         this.current = h;
         this.roundStartRetired = h.retired;
-        const why = h.run(q);
-        if (why !== StopReason.Wfi || h.retired !== this.roundStartRetired) anyRan = true;
+        let left = q;
+        for (;;) {
+          const why = h.run(left);
+          left -= h.lastSteps;
+          if (why !== StopReason.Wfi || h.retired !== this.roundStartRetired) anyRan = true;
+          if (why === StopReason.VmExit && this.vmExitHandler) {
+            const stop = this.vmExitHandler(h);
+            if (stop) { this.current = undefined; return stop; }
+            if (left > 0 && !h.parked && !this.power) continue;
+          }
+          break;
+        }
         if (h.trapsWithoutProgress > 10_000) {
           this.current = undefined;
           return { kind: 'stuck', hart: h.hartId, cause: h.lastTrap.cause, pc: (BigInt(h.lastTrap.pcHi >>> 0) << 32n) | BigInt(h.lastTrap.pcLo >>> 0) };
@@ -189,16 +217,22 @@ export class Machine implements Clock, DmaMemory {
     this.clint.update();
     const now = this.ticks;
     for (const h of this.harts) h.csr.updateTimer(now);
+    for (const t of this.timers) t.update(now);
   }
 
   /** Smallest tick at which some timer (CLINT mtimecmp or a hart's stimecmp) fires. */
   private nextDeadline(): number {
     let next = this.clint.nextDeadline();
+    if (next <= this.ticks) next = Infinity;
+    const now = this.ticks;
+    const later = (t: number) => { if (t > now && t < next) next = t; };
     for (const h of this.harts) {
-      if (!h.csr.sstcEnabled) continue;
-      const cmp = (h.csr.stimecmpHi >>> 0) * 4294967296 + (h.csr.stimecmpLo >>> 0);
-      if (cmp < next) next = cmp;
+      const c = h.csr;
+      if (c.sstcEnabled) later((c.stimecmpHi >>> 0) * 4294967296 + (c.stimecmpLo >>> 0));
+      // vstimecmp compares against time + htimedelta.
+      if (c.vsstcEnabled) later((c.vstimecmpHi >>> 0) * 4294967296 + (c.vstimecmpLo >>> 0) - (c.guestTime(0)));
     }
+    for (const t of this.timers) later(t.nextDeadline());
     return next;
   }
 

@@ -476,7 +476,7 @@ export class CsrFile {
       // hip.VSSIP aliases hvip.VSSIP; the other hip bits are read-only.
       case CSR.hip: this.hvip = (this.hvip & ~MIP_VSSIP) | (lo & MIP_VSSIP); h.event |= EV_BREAK; return true;
       case CSR.hvip: this.hvip = lo & MIP_VS_BITS; h.event |= EV_BREAK; return true;
-      case CSR.hcounteren: this.hcounteren = lo & 7; return true;
+      case CSR.hcounteren: this.hcounteren = lo | 0; return true;
       case CSR.htimedelta:
         this.htimedeltaLo = lo; this.htimedeltaHi = hi;
         this.updateTimer(h.mem.clockNow());
@@ -560,7 +560,8 @@ export class CsrFile {
         return true;
       }
       case CSR.stvec: this.writeTvec(lo, hi, false); return true;
-      case CSR.scounteren: this.scounteren = lo & 7; return true;
+      // All 32 enables are writable: hpmcounter3-31 exist (as read-only-zero counters).
+      case CSR.scounteren: this.scounteren = lo | 0; return true;
       case CSR.senvcfg: this.senvcfgLo = lo & 1; return true; // FIOM only
       case CSR.sscratch: this.sscratchLo = lo; this.sscratchHi = hi; return true;
       case CSR.sepc: this.sepcLo = lo & ~1; this.sepcHi = hi; return true;
@@ -595,7 +596,7 @@ export class CsrFile {
       case CSR.mideleg: this.mideleg = (lo & DELEGABLE_IRQS) | (this.hasH ? MIP_VS_BITS : 0); h.event |= EV_BREAK; return true;
       case CSR.mie: this.mie = lo & (DELEGABLE_IRQS | MIP_MSIP | MIP_MTIP | MIP_MEIP | (this.hasH ? MIP_VS_BITS : 0)); h.event |= EV_BREAK; return true;
       case CSR.mtvec: this.writeTvec(lo, hi, true); return true;
-      case CSR.mcounteren: this.mcounteren = lo & 7; return true;
+      case CSR.mcounteren: this.mcounteren = lo | 0; return true;
       case CSR.menvcfg:
         // FIOM and STCE (Sstc) are implemented; the cache-block and PBMT fields are read-only 0.
         this.menvcfgLo = lo & 1; this.menvcfgHi = hi & MENVCFG_STCE_HI;
