@@ -52,6 +52,10 @@ export interface GuestHart {
   /** The decoded-code cache: stores by the hypervisor into RAM must drop code decoded from it. */
   readonly code: { noteStore(ramPage: number): void };
   run(budget: number): number;
+  /** Attempts the last `run` made (the real hart reports it; budget accounting). */
+  readonly lastSteps?: number;
+  /** The machine's scheduler skips a parked hart (a vCPU that is stopped, in WFI or suspended). */
+  parked?: boolean;
   /** Architectural SRET: V ← hstatus.SPV, priv ← sstatus.SPP, pc ← sepc. */
   sret(): void;
   /** VS-level trap entry for the interrupted guest context, re-entering V=1 at vstvec. */

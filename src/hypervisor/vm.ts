@@ -110,6 +110,8 @@ const HIDELEG_VS = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
  */
 const MEDELEG_ALL = 0x7ff | (1 << 12) | (1 << 13) | (1 << 15) | (0xf << 20);
 const MIDELEG_S = (1 << 1) | (1 << 5) | (1 << 9);
+/** pmpcfg entry: A = NAPOT, R, W, X. */
+const PMP_NAPOT_RWX = (3 << 3) | 0x7;
 /** hcounteren/mcounteren: CY, TM, IR readable by the guest. */
 const COUNTEREN = 0x7;
 /** henvcfg.STCE / menvcfg.STCE, bit 63. */
@@ -118,6 +120,10 @@ const ENVCFG_HI_STCE = 1 << 31;
 const CSR_OPS = new Set(['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']);
 const ACCESS_FAULT: Record<string, number> = { fetch: CAUSE.FETCH_ACCESS, load: CAUSE.LOAD_ACCESS, store: CAUSE.STORE_ACCESS };
 const ACCESS_KIND: Record<string, AccessKind> = { fetch: Access.Fetch, load: Access.Load, store: Access.Store };
+
+function park(v: Vcpu, on: boolean): void {
+  if (v.hart.parked !== undefined) v.hart.parked = on;
+}
 
 export class Vm implements SbiHost {
   readonly vcpus: Vcpu[];
@@ -200,6 +206,12 @@ export class Vm implements SbiHost {
     v.writeCsr(CSR.medeleg, MEDELEG_ALL);
     v.writeCsr(CSR.mideleg, MIDELEG_S);
     v.writeCsr(CSR.mcounteren, COUNTEREN);
+    // What firmware would do: with PMP implemented and no entry matching, S/U accesses fail
+    // (machine.adoc, "Physical Memory Protection"); entry 0 = NAPOT over everything, RWX.
+    if ((v.csrLo(CSR.pmpcfg0) & 0xff) === 0) {
+      v.writeCsr(CSR.pmpaddr0, -1, 0x003fffff);
+      v.writeCsr(CSR.pmpcfg0, PMP_NAPOT_RWX);
+    }
     const shadow = v.shadow !== undefined;
     v.writeCsr(CSR.hedeleg, HEDELEG_GUEST | (shadow ? 0 : HEDELEG_PAGE_FAULTS));
     v.writeCsr(CSR.hideleg, HIDELEG_VS);
@@ -252,26 +264,14 @@ export class Vm implements SbiHost {
     if (vcpu.state === 'stopped') return { kind: 'waiting', state: 'stopped' };
     this.updateTimer(vcpu);
     this.devices.rtc.update();
-    if (vcpu.state === 'wfi' || vcpu.state === 'suspended') {
-      if (!this.wakeable(vcpu)) return { kind: 'waiting', state: vcpu.state };
-      if (vcpu.state === 'suspended' && vcpu.resumeEntry) { vcpu.pendingEntry = vcpu.resumeEntry; vcpu.resumeEntry = undefined; }
-      vcpu.state = 'running';
-    }
-    if (vcpu.pendingEntry) {
-      const e = vcpu.pendingEntry;
-      vcpu.pendingEntry = undefined;
-      this.enter(vcpu, e);
-    } else if (this.inHs.has(vcpu)) {
-      this.inHs.delete(vcpu);
-      h.interceptHs = true;
-      h.sret();
-    }
+    if (vcpu.state !== 'running' && !this.wake(vcpu)) return { kind: 'waiting', state: vcpu.state };
+    this.enterPending(vcpu);
     let left = budget;
     while (left > 0) {
       const before = h.retired;
       h.interceptHs = true;
       const why = h.run(left);
-      left -= Math.max(1, h.retired - before);
+      left -= Math.max(1, h.lastSteps ?? h.retired - before);
       if (why === HART_STOP_VMEXIT) {
         const o = this.handleExit(vcpu);
         switch (o.action) {
@@ -289,6 +289,56 @@ export class Vm implements SbiHost {
       return { kind: 'budget' };
     }
     return { kind: 'budget' };
+  }
+
+  /**
+   * For a scheduler that runs the harts itself (Machine.vmExitHandler): enters the boot vCPU and
+   * parks the others. Call once after `boot`.
+   */
+  start(): void {
+    for (const v of this.vcpus) {
+      if (v.state === 'running') this.enterPending(v);
+      else park(v, true);
+    }
+  }
+
+  /**
+   * TimerSource for the machine: re-evaluates the virtual timers and the guest RTC at tick `now`
+   * and wakes (unparks, re-enters) every waiting vCPU that has an interrupt to take.
+   */
+  update(_now: number): void {
+    this.devices.rtc.update();
+    for (const v of this.vcpus) {
+      if (v.state === 'stopped') continue;
+      this.updateTimer(v);
+      if (v.state !== 'running' && this.wake(v)) this.enterPending(v);
+    }
+  }
+
+  /** A waiting vCPU with an interrupt to take becomes runnable. */
+  private wake(v: Vcpu): boolean {
+    if (v.state === 'stopped') return false;
+    if (v.state === 'running') return true;
+    if (!this.wakeable(v)) return false;
+    if (v.state === 'suspended' && v.resumeEntry) { v.pendingEntry = v.resumeEntry; v.resumeEntry = undefined; }
+    v.state = 'running';
+    return true;
+  }
+
+  /** Puts a runnable vCPU's hart back into the guest: a pending (re)start, or SRET after an exit it waited at. */
+  private enterPending(v: Vcpu): void {
+    if (v.state !== 'running') return;
+    const h = v.hart;
+    if (v.pendingEntry) {
+      const e = v.pendingEntry;
+      v.pendingEntry = undefined;
+      this.enter(v, e);
+    } else if (this.inHs.has(v)) {
+      this.inHs.delete(v);
+      h.interceptHs = true;
+      h.sret();
+    }
+    park(v, false);
   }
 
   /** For a scheduler that runs harts itself: handle the exit `hart` stopped with. */
@@ -313,7 +363,9 @@ export class Vm implements SbiHost {
     switch (o.action) {
       case 'resume': h.interceptHs = true; h.sret(); break;
       case 'inject': h.interceptHs = true; h.injectGuestTrap(o.cause, false, o.tvalLo, o.tvalHi); break;
-      default: this.inHs.add(vcpu);
+      default:
+        this.inHs.add(vcpu);
+        if (o.action === 'wait') park(vcpu, true);
     }
     return o;
   }
@@ -506,6 +558,8 @@ export class Vm implements SbiHost {
     target.pendingEntry = { pc: startAddr, a0: target.id, a1Lo: opaqueLo, a1Hi: opaqueHi };
     target.resumeEntry = undefined;
     target.state = 'running';
+    // Entered at once, so a scheduler that runs the harts itself sees it runnable.
+    this.enterPending(target);
   }
 
   readConsoleByte(): number {

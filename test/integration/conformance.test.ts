@@ -4,7 +4,7 @@
 // mcycle count instructions exactly (the guests print exact minstret differences).
 import assert from 'node:assert';
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { firstDifference, hvscopeBin, missingHvscope, missingTool, qemuBin, repoRoot, runToExit, type RunResult } from './guestProcess';
 
 const binDir = join(repoRoot, 'test', 'guests', 'bin');

@@ -272,6 +272,25 @@ export class Hart {
     this.storeSlow(vlo, vhi, 8, lo, hi);
   }
 
+  /** RAM read at byte offset `off` (aligned to `size`); 8 bytes leave the high half in `hi`. */
+  private ramRead(off: number, size: 1 | 2 | 4 | 8): number {
+    switch (size) {
+      case 1: return this.ramU8[off];
+      case 2: return this.ramU16[off >>> 1];
+      case 4: return this.ramI32[off >>> 2];
+      default: this.hi = this.ramI32[(off >>> 2) + 1]; return this.ramI32[off >>> 2];
+    }
+  }
+
+  private ramWrite(off: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): void {
+    switch (size) {
+      case 1: this.ramU8[off] = lo; break;
+      case 2: this.ramU16[off >>> 1] = lo; break;
+      case 4: this.ramI32[off >>> 2] = lo; break;
+      default: this.ramI32[off >>> 2] = lo; this.ramI32[(off >>> 2) + 1] = hi;
+    }
+  }
+
   /**
    * Slow load: misaligned accesses are performed byte by byte (each byte translated, so a page
    * crossing faults on the right page), as QEMU does for ordinary loads; MMIO goes to the bus.
@@ -297,12 +316,7 @@ export class Hart {
     if (pa >= ram.base && pa + size <= ram.base + ram.size) {
       const off = pa - ram.base;
       if (this.mem.pageCacheable(this, pa, Access.Load)) this.fillTlb(vlo, vhi, Access.Load, off - (off & 0xfff));
-      switch (size) {
-        case 1: return this.ramU8[off];
-        case 2: return this.ramU16[off >>> 1];
-        case 4: return this.ramI32[off >>> 2];
-        default: this.hi = this.ramI32[(off >>> 2) + 1]; return this.ramI32[off >>> 2];
-      }
+      return this.ramRead(off, size);
     }
     const v = this.mem.mmioRead(pa, size);
     if (!this.mem.mmioOk) { this.raise(CAUSE.LOAD_ACCESS, vlo, vhi); return 0; }
@@ -335,12 +349,7 @@ export class Hart {
       const off = pa - ram.base;
       this.code.noteStore(off >>> 12);
       if (this.mem.pageCacheable(this, pa, Access.Store)) this.fillTlb(vlo, vhi, Access.Store, off - (off & 0xfff));
-      switch (size) {
-        case 1: this.ramU8[off] = lo; break;
-        case 2: this.ramU16[off >>> 1] = lo; break;
-        case 4: this.ramI32[off >>> 2] = lo; break;
-        default: this.ramI32[off >>> 2] = lo; this.ramI32[(off >>> 2) + 1] = hi;
-      }
+      this.ramWrite(off, size, lo, hi);
       return;
     }
     if (!this.mem.mmioWrite(pa, size, lo, hi)) { this.raise(CAUSE.STORE_ACCESS, vlo, vhi); return; }
@@ -386,12 +395,7 @@ export class Hart {
     const ram = this.ram;
     if (ram.contains(pa, size)) {
       const off = pa - ram.base;
-      switch (size) {
-        case 1: return this.ramU8[off];
-        case 2: return this.ramU16[off >>> 1];
-        case 4: return this.ramI32[off >>> 2];
-        default: this.hi = this.ramI32[(off >>> 2) + 1]; return this.ramI32[off >>> 2];
-      }
+      return this.ramRead(off, size);
     }
     const v = this.mem.mmioRead(pa, size);
     if (!this.mem.mmioOk) { this.raise(CAUSE.LOAD_ACCESS, vlo, vhi); this.gva = true; return 0; }
@@ -420,12 +424,7 @@ export class Hart {
     if (ram.contains(pa, size)) {
       const off = pa - ram.base;
       this.code.noteStore(off >>> 12);
-      switch (size) {
-        case 1: this.ramU8[off] = lo; break;
-        case 2: this.ramU16[off >>> 1] = lo; break;
-        case 4: this.ramI32[off >>> 2] = lo; break;
-        default: this.ramI32[off >>> 2] = lo; this.ramI32[(off >>> 2) + 1] = hi;
-      }
+      this.ramWrite(off, size, lo, hi);
       return;
     }
     if (!this.mem.mmioWrite(pa, size, lo, hi)) { this.raise(CAUSE.STORE_ACCESS, vlo, vhi); this.gva = true; return; }
