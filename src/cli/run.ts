@@ -2,6 +2,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { Machine, ISA_STRING, type StopCause } from '../machine/machine';
 import { bootBare } from '../machine/boot';
+import { bootHypervisor, type HypervisorSystem } from '../machine/hypervisorBoot';
 import { Elf64, isElf } from '../elf/elf64';
 import { UserError, GuestError } from '../common/errors';
 import { EXCEPTION_NAMES } from '../riscv/hart/csrs';
@@ -20,11 +21,17 @@ export interface RunOptions {
   disk?: string;
   maxInsns?: number;
   htif: boolean;
+  paging: 'nested' | 'shadow';
+  exits: boolean;
 }
 
 export const RUN_USAGE = `usage: hvscope run [options]
+By default the guest runs under the embedded hypervisor (VS-mode, SBI from the hypervisor).
   --bare                 bare machine: M-mode firmware (--bios) or program (--kernel) on the emulated hart
   --kernel FILE          guest kernel or program: ELF, Linux Image or raw binary
+  --paging MODE          hypervisor memory virtualization: nested (default) or shadow
+  --vcpus N              hypervisor: number of vCPUs (default 1); bare: same as --harts
+  --exits                hypervisor: print VM-exit statistics at the end
   --bios FILE            M-mode firmware (e.g. OpenSBI fw_jump.elf); the kernel then goes to 0x80200000
   --initrd FILE          initial ramdisk
   --append STRING        kernel command line (/chosen/bootargs)
@@ -33,8 +40,9 @@ export const RUN_USAGE = `usage: hvscope run [options]
   --disk FILE            virtio-blk image
   --max-insns N          stop with an error after N retired instructions
   --htif                 honour the ELF's tohost/fromhost symbols (exit code from tohost)
-Exit status: the guest's power-off code (0 = pass); 1 for bad options or files; 3 when the guest is
-stuck in a trap loop; 4 when --max-insns is reached.`;
+Exit status: the guest's power-off code (0 = pass); 1 for bad options or files, or a VM the
+hypervisor had to stop; 2 for a guest kernel panic; 3 when the guest is stuck in a trap loop;
+4 when --max-insns is reached; 5 when nothing can ever run again.`;
 
 export function parseSize(s: string, option: string): number {
   const m = /^(\d+)([KMG]?)i?B?$/i.exec(s.trim());
@@ -46,7 +54,7 @@ export function parseSize(s: string, option: string): number {
 }
 
 export function parseRunArgs(args: string[]): RunOptions {
-  const o: RunOptions = { bare: false, memory: RAM_DEFAULT_SIZE, harts: 1, htif: false };
+  const o: RunOptions = { bare: false, memory: RAM_DEFAULT_SIZE, harts: 1, htif: false, paging: 'nested', exits: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -75,10 +83,19 @@ export function parseRunArgs(args: string[]): RunOptions {
         o.maxInsns = n; break;
       }
       case '--htif': o.htif = true; break;
+      case '--exits': o.exits = true; break;
+      case '--paging': {
+        const v = value();
+        if (v !== 'nested' && v !== 'shadow') throw new UserError(`--paging: expected nested or shadow, got '${v}'`);
+        o.paging = v; break;
+      }
       default: throw new UserError(`unknown option '${a}'\n${RUN_USAGE}`);
     }
   }
   if (!o.kernel && !o.bios) throw new UserError(`--kernel is required\n${RUN_USAGE}`);
+  if (!o.bare && o.bios) throw new UserError('--bios needs --bare (under the embedded hypervisor the hypervisor provides SBI)');
+  if (o.bare && o.htif === false && o.exits) throw new UserError('--exits needs the embedded hypervisor (not --bare)');
+  if (!o.bare && o.htif) throw new UserError('--htif needs --bare');
   return o;
 }
 
@@ -108,40 +125,65 @@ class StdoutSink {
 /** Instructions per slice between returns to the event loop (stdin, signals). */
 const SLICE = 2_000_000;
 
+/** Watches the guest console for a Linux panic so the run can end with a clear message. */
+class PanicWatch {
+  private tail = '';
+  panicked = false;
+  constructor(private readonly out: StdoutSink) {}
+  write(byte: number): void {
+    this.out.write(byte);
+    this.tail = (this.tail + String.fromCharCode(byte)).slice(-40);
+    if (this.tail.endsWith('Kernel panic - not syncing')) this.panicked = true;
+  }
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   const o = parseRunArgs(args);
-  if (!o.bare) {
-    throw new UserError('the embedded hypervisor (running a guest without --bare) is not available in this build yet; use --bare to run firmware or a program on the bare machine');
-  }
   const kernelPath = o.kernel ?? o.bios!;
   const kernel = readInput(kernelPath, o.kernel ? '--kernel' : '--bios');
   const bios = o.kernel && o.bios ? readInput(o.bios, '--bios') : undefined;
   const initrd = o.initrd ? readInput(o.initrd, '--initrd') : undefined;
-
-  const out = new StdoutSink();
   if (o.disk && !existsSync(o.disk)) throw new UserError(`--disk: file not found: ${o.disk}`);
   const disk = o.disk ? new FileBlock(o.disk) : undefined;
-  const m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: out, disk });
-  bootBare(m, { kernel, bios, initrd, bootargs: o.append, isa: ISA_STRING });
+
+  const out = new StdoutSink();
+  const watch = new PanicWatch(out);
+  // Console input: raw keystrokes from a terminal, or bytes from a pipe. The SBI console reads
+  // its own queue of the same bytes.
+  const sbiInput: number[] = [];
+  let m: Machine;
+  let hv: HypervisorSystem | undefined;
+  let pushInput: (b: Uint8Array) => void;
+  if (o.bare) {
+    m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: watch, disk });
+    bootBare(m, { kernel, bios, initrd, bootargs: o.append, isa: ISA_STRING });
+    pushInput = (b) => m.uart.pushInput(b);
+  } else {
+    hv = bootHypervisor({
+      kernel, initrd, bootargs: o.append, memoryBytes: o.memory, vcpus: o.harts, paging: o.paging,
+      console: watch, disk, consoleInput: { readByte: () => sbiInput.shift() ?? -1 },
+    });
+    m = hv.machine;
+    const uart = hv.vm.devices.uart;
+    pushInput = (b) => { uart.pushInput(b); for (const x of b) sbiInput.push(x); };
+  }
   const htif = o.htif ? Htif.fromElf(isElf(kernel) ? new Elf64(kernel) : undefined, m, out) : undefined;
 
-  // Console input: raw keystrokes from a terminal, or bytes from a pipe.
   let inputOpen = true;
   let wake: (() => void) | undefined;
+  let exitCode: number | undefined;
+  let message: string | undefined;
+  const finish = (code: number, msg?: string) => { exitCode = code; message = msg; };
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
   stdin.on('data', (b: Buffer) => {
     // Ctrl-A x quits, as in QEMU's -nographic console.
     if (stdin.isTTY && b.length === 2 && b[0] === 1 && b[1] === 0x78) { finish(0, 'hvscope: terminated by Ctrl-A x'); return; }
-    m.uart.pushInput(b);
+    pushInput(new Uint8Array(b.buffer, b.byteOffset, b.length));
     wake?.();
   });
   stdin.on('end', () => { inputOpen = false; wake?.(); });
   stdin.on('error', () => { inputOpen = false; });
-
-  let exitCode: number | undefined;
-  let message: string | undefined;
-  const finish = (code: number, msg?: string) => { exitCode = code; message = msg; };
 
   try {
     while (exitCode === undefined) {
@@ -153,6 +195,7 @@ export async function runCommand(args: string[]): Promise<number> {
       }
       const why: StopCause = m.run(budget);
       out.flush();
+      if (watch.panicked) { finish(2, 'hvscope: the guest kernel panicked (see the console output above)'); break; }
       if (htif) {
         const code = htif.poll();
         if (code !== undefined) { finish(code, code === 0 ? undefined : `hvscope: tohost reported failure ${code}`); break; }
@@ -160,6 +203,11 @@ export async function runCommand(args: string[]): Promise<number> {
       switch (why.kind) {
         case 'poweroff': finish(why.code); break;
         case 'reset': finish(0, 'hvscope: the guest requested a reset; stopping'); break;
+        case 'vm':
+          if (why.reason === 'poweroff') finish(why.code, why.code === 0 ? undefined : 'hvscope: the guest powered off reporting a system failure');
+          else if (why.reason === 'reboot') finish(0, 'hvscope: the guest requested a reboot; stopping');
+          else finish(1, `hvscope: the hypervisor stopped the VM: ${why.reason}`);
+          break;
         case 'stuck':
           finish(3, `hvscope: hart ${why.hart} is stuck in a trap loop: ${EXCEPTION_NAMES[why.cause] ?? `cause ${why.cause}`} at pc 0x${why.pc.toString(16)}`);
           break;
@@ -179,6 +227,7 @@ export async function runCommand(args: string[]): Promise<number> {
     stdin.removeAllListeners('data');
   }
   if (message) process.stderr.write(`${message}\n`);
+  if (o.exits && hv) process.stderr.write(hv.vm.exitLog.summary({ topPcs: 10 }));
   return exitCode ?? 0;
 }
 

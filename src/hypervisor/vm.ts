@@ -97,6 +97,7 @@ const SSTATUS_SPP = 1 << 8;
 const VSSTATUS_SUM = 1 << 18;
 const VSSTATUS_MXR = 1 << 19;
 const VSSTATUS_FS_DIRTY = 3 << 13;
+const SSTATUS_FS_DIRTY = 3 << 13;
 /** vsstatus.UXL = 2, bits 33:32. */
 const VSSTATUS_HI_UXL64 = 2;
 /** Exceptions the guest handles itself: causes 0-8 (misaligned, access faults, illegal, breakpoint, ecall from VU). */
@@ -244,6 +245,9 @@ export class Vm implements SbiHost {
     }
     v.writeCsr(CSR.hstatus, HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW | (shadow ? HSTATUS_VTVM : 0), HSTATUS_HI_VSXL64);
     v.setCsrBits(CSR.sstatus, SSTATUS_SPP, true);
+    // With V=1 FP instructions need FS on in the HS-level sstatus as well as in vsstatus
+    // (hypervisor.adoc, vsstatus): the hypervisor keeps it Dirty, as KVM does while a guest runs.
+    v.setCsrBits(CSR.sstatus, SSTATUS_FS_DIRTY, true);
     v.writeCsr(CSR.sepc, e.pc | 0, Math.floor(e.pc / 4294967296));
     v.setX(10, e.a0, 0);
     v.setX(11, e.a1Lo, e.a1Hi);

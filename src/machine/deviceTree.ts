@@ -9,7 +9,8 @@
 //     caller passes one (QEMU always adds random bytes; ours must be deterministic);
 //   - cpus carry riscv,isa-base and riscv,isa-extensions next to riscv,isa (newer QEMU does too);
 //   - plic riscv,ndev is 95 (sources 1..95; QEMU 7.2 says 96, later QEMU corrected it to 95);
-//   - with hypervisorGuest, no /soc/clint@2000000 (the guest takes TIME and IPI from SBI);
+//   - with hypervisorGuest, no /soc/clint@2000000 (the guest takes TIME and IPI from SBI) and no
+//     syscon poweroff/reboot nodes (it powers off and reboots through SBI SRST);
 //   - nodes appear in ascending address order (QEMU prepends, so its order is reversed).
 
 import { UserError } from '../common/errors';
@@ -209,7 +210,10 @@ export function buildDeviceTreeNodes(cfg: DeviceTreeConfig): Fdt {
     v.setU32('interrupts', virtioMmioIrq(n)).setU32('interrupt-parent', plicPhandle);
   }
 
-  // Power-off and reboot through the test device (syscon), as QEMU describes them.
+  // Power-off and reboot through the test device (syscon), as QEMU describes them. The embedded
+  // hypervisor's guest powers off through SBI SRST instead (ARCHITECTURE.md §3), so its tree
+  // leaves these out; the test device itself stays for software that writes it directly.
+  if (cfg.hypervisorGuest) return fdt;
   root.addChild('poweroff').setString('compatible', 'syscon-poweroff')
     .setU32('regmap', testPhandle).setU32('offset', 0).setU32('value', TEST_POWEROFF);
   root.addChild('reboot').setString('compatible', 'syscon-reboot')
