@@ -74,19 +74,26 @@ function parseReport(text) {
 }
 
 /** Runs a command to completion (stdin closed), timing it with process.hrtime; kills it on timeout. */
-function timedRun(cmd, args, timeoutMs) {
+/** Runs a command, timing it; with `mark`, also the time at which stdout first matched it. */
+function timedRun(cmd, args, timeoutMs, mark) {
   return new Promise((resolveRun) => {
     const start = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [], err = [];
-    let timedOut = false;
+    let timedOut = false, marked, seen = '';
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.stdout.on('data', (b) => out.push(b));
+    child.stdout.on('data', (b) => {
+      out.push(b);
+      if (mark && marked === undefined) {
+        seen = (seen + b.toString('latin1')).slice(-4096);
+        if (mark.test(seen)) marked = Number(process.hrtime.bigint() - start) / 1e9;
+      }
+    });
     child.stderr.on('data', (b) => err.push(b));
     const done = (code, signal, error) => {
       clearTimeout(timer);
       const wall = Number(process.hrtime.bigint() - start) / 1e9;
-      resolveRun({ wall, code, signal, timedOut, error,
+      resolveRun({ wall, marked, code, signal, timedOut, error,
         stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('utf8') });
     };
     child.on('error', (e) => done(null, null, e));
@@ -220,9 +227,10 @@ async function main() {
     }
   }
 
-  // TODO(issue 4): a "Linux boot" row (Debian riscv64 Image + busybox initramfs from
-  // scripts/get-guests.sh, wall time from reset to the initramfs's BOOT-OK line, hvscope vs QEMU)
-  // goes here once the embedded hypervisor exists. Deliberately no placeholder row until then.
+  // The Linux guest boot (Debian riscv64 Image + busybox initramfs from scripts/get-guests.sh):
+  // wall time from process start to the initramfs's BOOT-OK line and to the exit, hvscope under its
+  // embedded hypervisor (nested and shadow) next to QEMU booting the same kernel and initramfs.
+  const linuxRows = opts.quick ? [] : await benchLinux(useHvscope, useQemu, problems);
 
   printTable(rows, opts);
   if (problems.length) {
@@ -235,7 +243,7 @@ async function main() {
       ? `\nhvscope per-kernel instret: equal to the expected counts in every mode run (${counted.map((r) => r.mode).join(', ')})`
       : `\n${problems.length} problem(s), see above`);
   }
-  console.log('Linux boot: not measured yet (TODO, issue 4: needs the embedded hypervisor)');
+  if (linuxRows.length) printLinux(linuxRows);
   return problems.length === 0 ? 0 : 1;
 }
 
@@ -259,3 +267,46 @@ function printTable(rows, opts) {
 }
 
 main().then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 70; });
+
+const guests = process.env.HVSCOPE_GUESTS ?? join(process.env.HOME ?? '', '.cache', 'hvscope-guests');
+
+async function benchLinux(useHvscope, useQemu, problems) {
+  const image = join(guests, 'linux', 'Image'), initrd = join(guests, 'linux', 'initrd.gz');
+  if (!existsSync(image) || !existsSync(initrd)) {
+    console.log(`Linux boot: skipped (no guests in ${guests}; run scripts/get-guests.sh)`);
+    return [];
+  }
+  const rows = [];
+  const boot = async (engine, cmd, args) => {
+    process.stdout.write(`  linux ${engine} ... `);
+    const r = await timedRun(cmd, args, HVSCOPE_TIMEOUT_MS, /BOOT-OK/);
+    const ok = /BOOT-OK/.test(r.stdout) && r.code === 0;
+    console.log(ok ? `BOOT-OK at ${r.marked?.toFixed(2)} s, exit at ${r.wall.toFixed(2)} s` : `FAILED (exit ${r.code})`);
+    if (!ok) problems.push(`linux ${engine}: no BOOT-OK or exit status ${r.code}`);
+    const num = (re) => { const m = re.exec(r.stderr); return m ? Number(m[1]) : undefined; };
+    const reasons = [...r.stderr.matchAll(/^(sbi|mmio|wfi|virtual-instruction|shadow-page-fault|guest-page-fault|page-fault|interrupt|exception)\s+(\d+)/gm)]
+      .map((m) => `${m[1]} ${m[2]}`).join(', ');
+    rows.push({ engine, bootOk: ok ? r.marked : undefined, wall: r.wall, insns: num(/guest instructions retired: (\d+)/),
+      exits: num(/^VM exits: (\d+)/m), reasons, refsPerWalk: num(/per walk: ([\d.]+)/) });
+  };
+  const common = ['--kernel', image, '--initrd', initrd, '--append', 'console=ttyS0', '--exits'];
+  if (useQemu) await boot('qemu', qemuBin, ['-machine', 'virt', '-nographic', '-m', '256M', '-kernel', image, '-initrd', initrd, '-append', 'console=ttyS0']);
+  if (useHvscope) {
+    await boot('hvscope nested', process.execPath, [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--paging', 'nested', ...common]);
+    await boot('hvscope shadow', process.execPath, [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--paging', 'shadow', ...common]);
+  }
+  return rows;
+}
+
+function printLinux(rows) {
+  const q = rows.find((r) => r.engine === 'qemu');
+  console.log('\nLinux guest boot (Debian riscv64 kernel + busybox initramfs to BOOT-OK, then power-off):');
+  const head = ['engine', 'BOOT-OK s', 'exit s', 'x QEMU', 'guest insns', 'VM exits', 'PTE refs/walk'];
+  const cells = rows.map((r) => [r.engine, r.bootOk?.toFixed(2) ?? '-', r.wall.toFixed(2),
+    q?.bootOk && r.bootOk ? `${(r.bootOk / q.bootOk).toFixed(1)}x` : '-',
+    r.insns?.toLocaleString('en-US') ?? '-', r.exits?.toLocaleString('en-US') ?? '-', r.refsPerWalk?.toFixed(2) ?? '-']);
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  console.log(head.map((h, i) => h.padEnd(w[i])).join('  '));
+  for (const c of cells) console.log(c.map((x, i) => x.padEnd(w[i])).join('  '));
+  for (const r of rows) if (r.reasons) console.log(`  ${r.engine} exits by reason: ${r.reasons}`);
+}
