@@ -51,7 +51,8 @@ export type StopCause =
   | { kind: 'reset' }
   | { kind: 'idle' }            // every hart waits in WFI and no timer will ever wake one
   | { kind: 'stuck'; hart: number; cause: number; pc: bigint } // a hart traps without progress
-  | { kind: 'vm'; reason: string; code: number };               // the embedded hypervisor stopped the VM
+  | { kind: 'vm'; reason: string; code: number }                // the embedded hypervisor stopped the VM
+  | { kind: 'debug'; hart: number };                              // a debugger hook (Hart.debugStop) fired
 
 /** The ISA string the device tree and misa describe. */
 export const ISA_STRING = 'rv64imafdch_zicsr_zifencei_zihintpause_sstc';
@@ -183,6 +184,7 @@ export class Machine implements Clock, DmaMemory {
             if (stop) { this.current = undefined; return stop; }
             if (left > 0 && !h.parked && !this.power) continue;
           }
+          if (why === StopReason.Debug) { this.current = undefined; return { kind: 'debug', hart: h.hartId }; }
           break;
         }
         if (h.trapsWithoutProgress > 10_000) {
@@ -234,6 +236,30 @@ export class Machine implements Clock, DmaMemory {
     }
     for (const t of this.timers) later(t.nextDeadline());
     return next;
+  }
+
+  /**
+   * Runs one hart alone for up to `n` instructions (the debugger's instruction step): the other
+   * harts and time stand still meanwhile, so stepping never changes what the guest observes.
+   */
+  stepHart(h: Hart, n = 1): StopCause {
+    this.current = h;
+    this.roundStartRetired = h.retired;
+    const why = h.run(n);
+    this.current = undefined;
+    this.ticks += Math.floor((h.retired - this.roundStartRetired) / INSNS_PER_TICK);
+    if (why === StopReason.VmExit && this.vmExitHandler) {
+      const stop = this.vmExitHandler(h);
+      if (stop) return stop;
+    }
+    if (why === StopReason.Debug) return { kind: 'debug', hart: h.hartId };
+    const p = this.power;
+    if (p) {
+      this.power = undefined;
+      for (const x of this.harts) x.breakRequested = false;
+      return p.kind === 'poweroff' ? { kind: 'poweroff', code: p.code } : { kind: 'reset' };
+    }
+    return { kind: 'budget' };
   }
 
   /** Retired instructions over all harts. */

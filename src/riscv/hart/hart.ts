@@ -14,6 +14,7 @@ import type { Op } from './op';
 import type { CodeCache } from './codeCache';
 import { CsrFile } from './csrFile';
 import { Access, type MemorySystem } from './memory';
+import { WatchSet, vaKey, type DebugStop, type Watchpoint } from './debugHooks';
 
 /** Entries per TLB (direct-mapped, one TLB per access kind). */
 const TLB_SIZE = 256;
@@ -28,7 +29,7 @@ export const EV_BREAK = 4;
 const UNCACHED_PAGE: (Op | undefined)[] = new Array<Op | undefined>(2048);
 
 /** Why `run` returned. */
-export const enum StopReason { Budget = 0, Wfi = 1, Break = 2, VmExit = 3 }
+export const enum StopReason { Budget = 0, Wfi = 1, Break = 2, VmExit = 3, Debug = 4 }
 
 export class Hart {
   /** Integer registers as int32 halves; slots 64/65 absorb writes to x0 (see Op.rd). */
@@ -68,6 +69,18 @@ export class Hart {
   parked = false;
   /** Instructions attempted by the last `run` call. */
   lastSteps = 0;
+
+  // ---- debugger hooks (debugHooks.ts); all null when no debugger asks, so they cost nothing.
+  /** Instruction breakpoints by vaKey(pc); checked before an instruction executes. */
+  breakpoints: Set<number> | null = null;
+  /** The breakpoint to step over once when resuming from it. */
+  resumeKey = NaN;
+  /** Stops the run right after entering a trap when it returns true. */
+  trapFilter: ((h: Hart, cause: number, interrupt: boolean) => boolean) | null = null;
+  /** Data watchpoints, or null. */
+  watch: WatchSet | null = null;
+  /** Why the last run returned StopReason.Debug. */
+  debugStop: DebugStop | undefined;
 
   /** Waiting in WFI until an interrupt is pending. */
   wfi = false;
@@ -200,10 +213,26 @@ export class Hart {
     return this.mem.translate(this, vlo, vhi, access, priv, virt, size);
   }
 
+  /** Installs data watchpoints; their pages stay out of the TLB so every access is checked. */
+  setWatchpoints(list: readonly Watchpoint[]): void {
+    this.watch = list.length ? new WatchSet(list, this.ram.base) : null;
+    this.flushTlb();
+  }
+
+  /** Slow-path check of one access against the watchpoints; a hit ends the run after this instruction. */
+  private checkWatch(vlo: number, vhi: number, pa: number, size: number, write: boolean): void {
+    const va = vaKey(vlo, vhi);
+    const w = this.watch!.match(va, pa, size, write);
+    if (w === undefined || this.debugStop !== undefined) return;
+    this.debugStop = { kind: 'watchpoint', id: w.id, write, vaKey: va, pa, size };
+    this.event |= EV_BREAK;
+  }
+
   /** Fills the TLB for `access` at virtual page of (vlo, vhi) mapping to RAM offset of physical page `ppage`. */
   fillTlb(vlo: number, vhi: number, access: Access, ramBase: number): void {
     const idx = (vlo >>> 12) & TLB_MASK;
     const key = vhi * PAGE_KEY_HI + (vlo >>> 12);
+    if (this.watch !== null && access !== Access.Fetch && (this.watch.virtPages.has(key) || this.watch.physPages.has(ramBase >>> 12))) return;
     if (access === Access.Load) { this.tlbRTag[idx] = key; this.tlbRBase[idx] = ramBase; }
     else if (access === Access.Store) {
       if (this.code.hasPage(ramBase >>> 12)) return;
@@ -312,6 +341,7 @@ export class Hart {
     }
     const pa = this.translate(vlo, vhi, Access.Load, size);
     if (pa < 0) return 0;
+    if (this.watch !== null) this.checkWatch(vlo, vhi, pa, size, false);
     const ram = this.ram;
     if (pa >= ram.base && pa + size <= ram.base + ram.size) {
       const off = pa - ram.base;
@@ -344,6 +374,7 @@ export class Hart {
     }
     const pa = this.translate(vlo, vhi, Access.Store, size);
     if (pa < 0) return;
+    if (this.watch !== null) this.checkWatch(vlo, vhi, pa, size, true);
     const ram = this.ram;
     if (pa >= ram.base && pa + size <= ram.base + ram.size) {
       const off = pa - ram.base;
@@ -369,6 +400,7 @@ export class Hart {
     if (!this.ram.contains(pa, size)) { this.raise(isLoad ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, vlo, vhi); return -1; }
     const off = pa - this.ram.base;
     if (!isLoad) this.code.noteStore(off >>> 12);
+    if (this.watch !== null) { this.checkWatch(vlo, vhi, pa, size, false); if (!isLoad) this.checkWatch(vlo, vhi, pa, size, true); }
     return off;
   }
 
@@ -627,6 +659,7 @@ export class Hart {
   run(budget: number): StopReason {
     let steps = 0;
     this.lastSteps = 0;
+    this.debugStop = undefined;
     if (this.wfi) {
       if (!this.csr.wakeable()) return StopReason.Wfi;
       this.wfi = false;
@@ -637,7 +670,9 @@ export class Hart {
       if (irq >= 0) {
         this.enterTrap(irq, true, 0, 0);
         this.event = 0;
+        if (this.trapFilter !== null && this.trapFilter(this, irq, true)) this.debugStop = { kind: 'trap', cause: irq, interrupt: true };
         if (this.vmExit) { this.vmExit = false; this.lastSteps = steps; return StopReason.VmExit; }
+        if (this.debugStop !== undefined) { this.lastSteps = steps; return StopReason.Debug; }
       }
       const retiredBefore = this.retired;
       let ops: (Op | undefined)[] | null = null;
@@ -672,6 +707,15 @@ export class Hart {
           ops = this.fetchOps;
           page = this.pcLo & ~0xfff; off = this.pcLo & 0xfff;
         }
+        if (this.breakpoints !== null) {
+          const key = vaKey(this.pcLo, this.pcHi);
+          if (key !== this.resumeKey && this.breakpoints.has(key)) {
+            this.debugStop = { kind: 'breakpoint', pcKey: key };
+            steps--;
+            break;
+          }
+          this.resumeKey = NaN;
+        }
         op.exec(this, op);
         const ev = this.event;
         if (ev === 0) { off += op.len; this.retired++; continue; }
@@ -695,6 +739,7 @@ export class Hart {
       if (this.retired !== retiredBefore) this.trapsWithoutProgress = 0;
       this.lastSteps = steps;
       if (this.vmExit) { this.vmExit = false; return StopReason.VmExit; }
+      if (this.debugStop !== undefined) return StopReason.Debug;
       if (this.wfi) return StopReason.Wfi;
       if (this.breakRequested) { this.breakRequested = false; return StopReason.Break; }
     }
@@ -711,6 +756,7 @@ export class Hart {
     this.trapsWithoutProgress++;
     if (op !== undefined && this.tinst === 0 && this.csr.hasH) this.tinst = transformedInstruction(this, op, cause);
     this.enterTrap(cause, false, this.tvalLo, this.tvalHi);
+    if (this.trapFilter !== null && this.trapFilter(this, cause, false)) this.debugStop = { kind: 'trap', cause, interrupt: false };
   }
 }
 
