@@ -103,10 +103,10 @@ describe('machine/deviceTree', () => {
     assert.equal(fdt.find('/soc/virtio_mmio@10002000')!.getU32('interrupts'), 2);
   });
 
-  it('has no CLINT for the embedded hypervisor guest, and everything else', () => {
+  it('has no CLINT and no syscon power nodes for the embedded hypervisor guest (SBI TIME/IPI/SRST), and everything else', () => {
     const host = parseFdt(buildDeviceTree(base)).nodes().map((n) => n.path);
     const guest = parseFdt(buildDeviceTree({ ...base, hypervisorGuest: true })).nodes().map((n) => n.path);
-    assert.deepEqual(host.filter((p) => !guest.includes(p)), ['/soc/clint@2000000']);
+    assert.deepEqual(host.filter((p) => !guest.includes(p)), ['/soc/clint@2000000', '/poweroff', '/reboot']);
     assert.deepEqual(guest.filter((p) => !host.includes(p)), []);
   });
 
