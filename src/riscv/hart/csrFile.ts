@@ -495,13 +495,14 @@ export class CsrFile {
         const mode = hi >>> 28;
         if (mode !== 0 && mode !== 8 && mode !== 9 && mode !== 10) return true;
         this.hgatpLo = lo; this.hgatpHi = hi & 0xf3ffffff; // bits 59:58 are zero (VMIDLEN = 14)
-        h.flushTlb();
+        h.flushTlbRegime(true);
         return true;
       }
       case CSR.vsstatus: {
         const old = this.vsstatusLo;
         this.vsstatusLo = lo & VSSTATUS_WRITABLE;
-        if ((old ^ this.vsstatusLo) & (MSTATUS_SUM | MSTATUS_MXR)) h.flushTlb();
+        const cleared = old & ~this.vsstatusLo;
+        if (cleared & (MSTATUS_SUM | MSTATUS_MXR)) h.narrowPermissions(true, (cleared & MSTATUS_SUM) !== 0, (cleared & MSTATUS_MXR) !== 0);
         h.event |= EV_BREAK;
         return true;
       }
@@ -527,7 +528,7 @@ export class CsrFile {
         const mode = hi >>> 28;
         if (mode !== 0 && mode !== 8 && mode !== 9 && mode !== 10) return true;
         this.vsatpLo = lo; this.vsatpHi = hi;
-        h.flushTlb();
+        h.flushTlbRegime(true);
         return true;
       }
       case CSR.vstimecmp:
@@ -585,7 +586,7 @@ export class CsrFile {
         if (mode !== 0 && mode !== 8 && mode !== 9 && mode !== 10) return true;
         this.satpLo = lo;
         this.satpHi = hi; // MODE, ASID (all 16 bits implemented), PPN (44 bits)
-        h.flushTlb();
+        h.flushTlbRegime(false);
         return true;
       }
 
@@ -673,15 +674,19 @@ export class CsrFile {
 
   /** mstatus write with WARL legalisation. */
   setMstatus(lo: number, hi: number): void {
+    const oldHi = this.mstatusHi;
     if (this.hasH) this.mstatusHi = (this.mstatusHi & ~(MSTATUSH_MPV | MSTATUSH_GVA)) | (hi & (MSTATUSH_MPV | MSTATUSH_GVA));
     const old = this.mstatusLo;
     let v = (old & ~MSTATUS_WRITABLE) | (lo & MSTATUS_WRITABLE);
     // MPP is WARL over the implemented modes: the reserved value 2 keeps the old MPP.
     if (((v & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT) === 2) v = (v & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
     this.mstatusLo = v;
-    // Fields that change the effective translation or the interrupt picture.
-    const transBits = MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR;
-    if ((old ^ v) & transBits) this.h.flushTlb();
+    // MPRV, MPP and MPV choose the context of loads and stores; SUM and MXR widen permissions,
+    // so clearing them drops what they allowed (mstatus.MXR also applies to both VS-level stages).
+    if (((old ^ v) & (MSTATUS_MPRV | MSTATUS_MPP)) || ((oldHi ^ this.mstatusHi) & MSTATUSH_MPV)) this.h.selectTlb();
+    const cleared = old & ~v;
+    if (cleared & (MSTATUS_SUM | MSTATUS_MXR)) this.h.narrowPermissions(false, (cleared & MSTATUS_SUM) !== 0, (cleared & MSTATUS_MXR) !== 0);
+    if (cleared & MSTATUS_MXR) this.h.flushTlbRegime(true);
     this.h.event |= EV_BREAK;
   }
 

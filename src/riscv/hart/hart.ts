@@ -15,10 +15,9 @@ import type { CodeCache } from './codeCache';
 import { CsrFile } from './csrFile';
 import { Access, type MemorySystem } from './memory';
 import { WatchSet, vaKey, type DebugStop, type Watchpoint } from './debugHooks';
+import { TlbSet, TLB_MASK, TLB_CONTEXTS, TlbContext } from './tlb';
 
 /** Entries per TLB (direct-mapped, one TLB per access kind). */
-const TLB_SIZE = 256;
-const TLB_MASK = TLB_SIZE - 1;
 const PAGE_KEY_HI = 1048576; // 2^20: page key = hi·2^20 + (lo >>> 12), exact for all 64-bit addresses
 
 export const EV_JUMP = 1;
@@ -105,12 +104,17 @@ export class Hart {
 
   // Software TLBs, one per access kind. Tag = page key of the virtual address, or NaN (empty).
   // base = byte offset of the page in RAM. Only RAM pages are cached; MMIO always takes the slow path.
-  readonly tlbRTag = new Float64Array(TLB_SIZE).fill(NaN);
-  readonly tlbRBase = new Int32Array(TLB_SIZE);
-  readonly tlbWTag = new Float64Array(TLB_SIZE).fill(NaN);
-  readonly tlbWBase = new Int32Array(TLB_SIZE);
-  readonly tlbXTag = new Float64Array(TLB_SIZE).fill(NaN);
-  readonly tlbXBase = new Int32Array(TLB_SIZE);
+  // The arrays of the current context's set (tlb.ts): loads/stores use the data context, which
+  // MPRV can make differ from the fetch context.
+  readonly tlbSets: TlbSet[] = Array.from({ length: TLB_CONTEXTS }, () => new TlbSet());
+  private dataSet: TlbSet = this.tlbSets[TlbContext.M];
+  private fetchSet: TlbSet = this.tlbSets[TlbContext.M];
+  tlbRTag = this.dataSet.rTag;
+  tlbRBase = this.dataSet.rBase;
+  tlbWTag = this.dataSet.wTag;
+  tlbWBase = this.dataSet.wBase;
+  tlbXTag = this.fetchSet.xTag;
+  tlbXBase = this.fetchSet.xBase;
 
   /**
    * The decoded-op array of the page the pc is in, and that page's virtual page number (low 20
@@ -174,19 +178,65 @@ export class Hart {
 
   // ---------------------------------------------------------------- TLB
 
+  /**
+   * Flushes every context (PMP changes, watchpoints, reset) and re-selects the current one, so
+   * code that set priv/virt directly (a debugger, a test) gets a consistent TLB.
+   */
   flushTlb(): void {
-    // The loop may be walking a page's ops under the old translation: make it look again.
+    for (const set of this.tlbSets) set.flush();
+    this.selectTlb();
+  }
+
+  /**
+   * Flushes the contexts one translation regime feeds: V=0 S/U (satp, SFENCE.VMA in HS) or V=1
+   * VS/VU (vsatp, hgatp, HFENCE, SFENCE.VMA in VS). With an address (lo, hi), only that page's
+   * entries and superpage-derived ones.
+   */
+  flushTlbRegime(virt: boolean, lo?: number, hi?: number): void {
+    const a = this.tlbSets[virt ? TlbContext.VS : TlbContext.S], b = this.tlbSets[virt ? TlbContext.VU : TlbContext.U];
+    if (lo === undefined) { a.flush(); b.flush(); }
+    else { const key = (hi ?? 0) * PAGE_KEY_HI + (lo >>> 12); a.flushPage(key); b.flushPage(key); }
+    this.translationChanged();
+  }
+
+  /** SUM or MXR went from 1 to 0 in mstatus (HS) or vsstatus (VS): drop what they allowed. */
+  narrowPermissions(virt: boolean, sum: boolean, mxr: boolean): void {
+    const set = this.tlbSets[virt ? TlbContext.VS : TlbContext.S];
+    if (sum) set.dropFilled(set.sumFilled);
+    if (mxr) { set.dropFilled(set.mxrFilled); this.tlbSets[virt ? TlbContext.VU : TlbContext.U].flush(); }
+    this.translationChanged();
+  }
+
+  /** The loop may be walking a page's ops under an old translation: make it look again. */
+  private translationChanged(): void {
     this.fetchOps = null;
     this.event |= EV_BREAK;
-    this.tlbRTag.fill(NaN);
-    this.tlbWTag.fill(NaN);
-    this.tlbXTag.fill(NaN);
+  }
+
+  /**
+   * Points the TLB arrays at the sets of the current context (after a privilege, V, MPRV or MPP
+   * change): fetches use (priv, V); loads and stores use (MPP, MPV) when MPRV is set in M-mode.
+   */
+  selectTlb(): void {
+    const ctx = (priv: Priv, virt: boolean): TlbContext =>
+      priv === Priv.M ? TlbContext.M : virt ? (priv === Priv.S ? TlbContext.VS : TlbContext.VU) : (priv === Priv.S ? TlbContext.S : TlbContext.U);
+    const fetch = this.tlbSets[ctx(this.priv, this.virt)];
+    let data = fetch;
+    const ms = this.csr.mstatusLo;
+    if (this.priv === Priv.M && (ms & MSTATUS_MPRV) !== 0) {
+      const mpp = ((ms & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT) as Priv;
+      data = this.tlbSets[ctx(mpp, mpp !== Priv.M && (this.csr.mstatusHi & MSTATUSH_MPV) !== 0)];
+    }
+    this.fetchSet = fetch; this.dataSet = data;
+    this.tlbRTag = data.rTag; this.tlbRBase = data.rBase; this.tlbWTag = data.wTag; this.tlbWBase = data.wBase;
+    this.tlbXTag = fetch.xTag; this.tlbXBase = fetch.xBase;
+    this.translationChanged();
   }
 
   /** Drops write-TLB entries that point into RAM page `ramPage` (it now holds decoded code). */
   dropWritable(ramPage: number): void {
     const base = ramPage * 4096;
-    for (let i = 0; i < TLB_SIZE; i++) if (this.tlbWBase[i] === base) this.tlbWTag[i] = NaN;
+    for (const set of this.tlbSets) set.dropWritable(base);
   }
 
   /**
@@ -233,11 +283,21 @@ export class Hart {
     const idx = (vlo >>> 12) & TLB_MASK;
     const key = vhi * PAGE_KEY_HI + (vlo >>> 12);
     if (this.watch !== null && access !== Access.Fetch && (this.watch.virtPages.has(key) || this.watch.physPages.has(ramBase >>> 12))) return;
-    if (access === Access.Load) { this.tlbRTag[idx] = key; this.tlbRBase[idx] = ramBase; }
+    const set = access === Access.Fetch ? this.fetchSet : this.dataSet;
+    const leaf = this.mem.lastLeaf;
+    const span = leaf >= 0 ? this.mem.lastSpan : 0;
+    if (leaf >= 0) {
+      // Entries only SUM or MXR allowed are remembered, so clearing the bit drops just those.
+      if (access !== Access.Fetch) {
+        if ((leaf & 0x10) !== 0 && set !== this.tlbSets[TlbContext.U] && set !== this.tlbSets[TlbContext.VU]) set.remember(set.sumFilled, idx);
+        if ((leaf & 0x02) === 0) set.remember(set.mxrFilled, idx);
+      }
+    }
+    if (access === Access.Load) { this.tlbRTag[idx] = key; this.tlbRBase[idx] = ramBase; set.rSpan[idx] = span; }
     else if (access === Access.Store) {
       if (this.code.hasPage(ramBase >>> 12)) return;
-      this.tlbWTag[idx] = key; this.tlbWBase[idx] = ramBase;
-    } else { this.tlbXTag[idx] = key; this.tlbXBase[idx] = ramBase; }
+      this.tlbWTag[idx] = key; this.tlbWBase[idx] = ramBase; set.wSpan[idx] = span;
+    } else { this.tlbXTag[idx] = key; this.tlbXBase[idx] = ramBase; set.xSpan[idx] = span; }
   }
 
   // ---------------------------------------------------------------- loads and stores
@@ -579,7 +639,7 @@ export class Hart {
     const pc = ((baseLo & ~3) >>> 0) + (vectored ? 4 * irq : 0);
     this.pcLo = pc | 0;
     this.pcHi = (baseHi + (pc >= 4294967296 ? 1 : 0)) | 0;
-    this.flushTlb();
+    this.selectTlb();
     this.wfi = false;
   }
 
@@ -598,7 +658,7 @@ export class Hart {
     csr.mstatusHi &= ~MSTATUSH_MPV;
     this.priv = mpp;
     this.pcLo = csr.mepcLo; this.pcHi = csr.mepcHi;
-    this.flushTlb();
+    this.selectTlb();
     this.event |= EV_JUMP | EV_BREAK;
   }
 
@@ -625,7 +685,7 @@ export class Hart {
       this.priv = spp;
       this.pcLo = csr.sepcLo; this.pcHi = csr.sepcHi;
     }
-    this.flushTlb();
+    this.selectTlb();
     this.event |= EV_JUMP | EV_BREAK;
   }
 

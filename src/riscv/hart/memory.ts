@@ -24,6 +24,10 @@ export interface MemorySystem {
   mmioOk: boolean;
   /** Current mtime in ticks (deterministic virtual time, ARCHITECTURE.md §2). */
   clockNow(): number;
+  /** Of the last successful `translate`: the leaf PTE's low bits (V R W X U G A D), -1 when untranslated. */
+  lastLeaf: number;
+  /** ... and log2 of its leaf's size in 4 KiB pages (0 for a 4 KiB page). */
+  lastSpan: number;
 }
 
 /** How the machine supplies time to the harts (deterministic, ARCHITECTURE.md §2). */
@@ -39,6 +43,8 @@ export interface TimeSource {
 export class SystemMemory implements MemorySystem, PhysMem {
   mmioHi = 0;
   mmioOk = true;
+  lastLeaf = -1;
+  lastSpan = 0;
   pteLo = 0;
   pteHi = 0;
   readonly walker: Walker;
@@ -87,11 +93,14 @@ export class SystemMemory implements MemorySystem, PhysMem {
         return -1;
       }
       pa = this.walker.res.pa;
+      this.lastLeaf = this.walker.res.leaf;
+      this.lastSpan = this.walker.res.pageShift - 12;
     } else {
       const mode = priv === Priv.M ? 0 : csr.satpHi >>> 28;
       if (mode === 0) {
         // Bare: the address is physical. Above 2^53 nothing can answer; keep it unmatched.
         pa = (vhi >>> 0) * 4294967296 + (vlo >>> 0);
+        this.lastLeaf = -1;
       } else {
         this.walking = h;
         this.walks++;
@@ -100,6 +109,8 @@ export class SystemMemory implements MemorySystem, PhysMem {
         this.walking = undefined;
         if (cause !== 0) { h.raise(cause, vlo, vhi); return -1; }
         pa = this.walker.res.pa;
+        this.lastLeaf = this.walker.res.leaf;
+        this.lastSpan = this.walker.res.pageShift - 12;
       }
     }
     // Every byte of the access must be allowed: a partial PMP match fails (machine.adoc, PMP).

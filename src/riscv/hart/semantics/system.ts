@@ -82,15 +82,22 @@ export const system: Table = {
     if (h.virt) {
       if (h.priv === Priv.U || h.csr.vtvm) { h.virtualInstruction(op); return; }
     } else if (h.priv === Priv.U || (h.priv === Priv.S && h.csr.tvm)) { h.illegal(op); return; }
-    h.flushTlb();
+    // rs1 = x0: every address; otherwise that page (the ASID in rs2 is not used to narrow it).
+    if (op.rs1 === 0) h.flushTlbRegime(h.virt);
+    else h.flushTlbRegime(h.virt, h.x[op.rs1 << 1], h.x[(op.rs1 << 1) + 1]);
   },
 
-  // H extension fences: no fine-grained TLB here, so both flush everything.
-  'hfence.vvma'(h, op) { if (hypervisorAllowed(h, op, false)) h.flushTlb(); },
+  // H extension fences: HFENCE.VVMA for a guest virtual page or all; HFENCE.GVMA flushes every
+  // guest translation (a G-stage change can affect any guest virtual page).
+  'hfence.vvma'(h, op) {
+    if (!hypervisorAllowed(h, op, false)) return;
+    if (op.rs1 === 0) h.flushTlbRegime(true);
+    else h.flushTlbRegime(true, h.x[op.rs1 << 1], h.x[(op.rs1 << 1) + 1]);
+  },
   'hfence.gvma'(h, op) {
     if (!hypervisorAllowed(h, op, false)) return;
     if (h.priv === Priv.S && h.csr.tvm) { h.illegal(op); return; }
-    h.flushTlb();
+    h.flushTlbRegime(true);
   },
   'hlv.b': hlv(1, true, false), 'hlv.bu': hlv(1, false, false), 'hlv.h': hlv(2, true, false), 'hlv.hu': hlv(2, false, false),
   'hlv.w': hlv(4, true, false), 'hlv.wu': hlv(4, false, false), 'hlv.d': hlv(8, true, false),

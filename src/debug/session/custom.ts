@@ -1,0 +1,125 @@
+// Custom requests (src/protocol/requests.ts): the three continues, page tables, translate, the exit
+// log and statistics, console input.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { HvscopeSession } from './session';
+import { continueTo } from './execution';
+import { UserError } from '../../common/errors';
+import { CSR } from '../../riscv/hart/csrs';
+import { dumpTable, viaGStage, type WalkTrace } from '../../mmu/inspect';
+import { Access, modeName } from '../../mmu/pte';
+import {
+  HVSCOPE_REQUESTS, type ConsoleInputArguments, type ContinueToArguments, type ExitLogArguments, type ExitLogResponseBody,
+  type PageTableArguments, type PageTableResponseBody, type TranslateArguments, type TranslateResponseBody, type TranslateWalk,
+} from '../../protocol/requests';
+
+const hx = (v: bigint | number): string => `0x${BigInt(v).toString(16)}`;
+
+function walkBody(w: WalkTrace): TranslateWalk {
+  const o = w.outcome;
+  return {
+    stage: w.stage, mode: w.modeName, input: hx(w.input),
+    steps: w.steps.map((st) => ({
+      stage: w.stage, level: st.level, index: st.index, pteAddr: hx(st.pteAddr), pte: st.pte ? hx(st.pte.raw) : undefined,
+      flags: st.pte?.flags, kind: st.kind, gWalk: st.gWalk ? walkBody(st.gWalk) : undefined,
+    })),
+    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}` : `${o.fault} (cause ${o.cause}): ${o.reason}`,
+  };
+}
+
+export function customRequest(s: HvscopeSession, command: string, response: DebugProtocol.Response, args: unknown): void {
+  const a = (args ?? {}) as Record<string, unknown>;
+  switch (command) {
+    case 'modules': s.modulesRequest(response as DebugProtocol.ModulesResponse); return;
+    case HVSCOPE_REQUESTS.continueToVmExit: continueTo(s, response, 'vmexit', (a as ContinueToArguments).threadId); return;
+    case HVSCOPE_REQUESTS.continueToTrap: continueTo(s, response, 'trap', (a as ContinueToArguments).threadId); return;
+    case HVSCOPE_REQUESTS.continueToGuestEntry: continueTo(s, response, 'entry', (a as ContinueToArguments).threadId); return;
+    case HVSCOPE_REQUESTS.pageTable: s.guard(response, () => { response.body = pageTable(s, a as unknown as PageTableArguments); s.sendResponse(response); }); return;
+    case HVSCOPE_REQUESTS.translate: s.guard(response, () => { response.body = translate(s, a as unknown as TranslateArguments); s.sendResponse(response); }); return;
+    case HVSCOPE_REQUESTS.exitLog: s.guard(response, () => { response.body = exitLog(s, a as ExitLogArguments); s.sendResponse(response); }); return;
+    case HVSCOPE_REQUESTS.consoleInput:
+      s.guard(response, () => {
+        const text = (a as unknown as ConsoleInputArguments).text;
+        if (typeof text !== 'string') throw new UserError('hvscope/consoleInput: needs { text: string }');
+        s.runtime().consoleInput(text);
+        s.sendResponse(response);
+      });
+      return;
+    default:
+      s.unknownRequest(response, command);
+  }
+}
+
+function pageTable(s: HvscopeSession, a: PageTableArguments): PageTableResponseBody {
+  const rt = s.runtime();
+  const t = rt.thread(a.threadId ?? rt.focus);
+  const tg = rt.target;
+  let mode: number, root: bigint, x4 = false, mem = tg.ramPeek, space: 'hpa' | 'gpa' = 'hpa';
+  const atp = (v: bigint): [number, bigint] => [Number(v >> 60n), (v & ((1n << 44n) - 1n)) << 12n];
+  const hgatp = (): bigint => {
+    if (rt.vm) { const [lo, hi] = rt.vm.gstage.hgatp(0); return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0); }
+    return tg.csrHs(t, CSR.hgatp) ?? 0n;
+  };
+  switch (a.stage) {
+    case 'vs': case 'single': {
+      let v: bigint;
+      if (t.vcpu?.shadow) v = (BigInt(t.vcpu.shadow.satpHi >>> 0) << 32n) | BigInt(t.vcpu.shadow.satpLo >>> 0);
+      else v = (rt.vm || t.hart.virt ? tg.csrHs(t, CSR.vsatp) : tg.csrHs(t, CSR.satp)) ?? 0n;
+      [mode, root] = atp(v);
+      const hg = hgatp();
+      if ((rt.vm || t.hart.virt) && (hg >> 60n) !== 0n) { mem = viaGStage(tg.ramPeek, Number(hg >> 60n), hg & ((1n << 44n) - 1n)); space = 'gpa'; }
+      break;
+    }
+    case 'g': [mode, root] = atp(hgatp()); x4 = true; root &= ~0x3fffn; break;
+    case 'shadow': {
+      if (!t.vcpu?.shadow) return { stage: a.stage, mode: 'none', addressSpace: 'hpa', tableAddr: '0x0', level: 0, entries: [], message: 'no shadow page tables: the session does not use paging "shadow"' };
+      [mode, root] = atp(tg.csrHs(t, CSR.vsatp) ?? 0n);
+      break;
+    }
+    default: throw new UserError(`hvscope/pageTable: stage must be vs, g, shadow or single, got '${String(a.stage)}'`);
+  }
+  if (mode === 0) return { stage: a.stage, mode: 'Bare', addressSpace: space, tableAddr: '0x0', level: 0, entries: [], message: 'translation is off (MODE = Bare)' };
+  const level = a.level ?? mode - 6;
+  const tableAddr = a.tableAddr ? BigInt(a.tableAddr) : root;
+  const entries = dumpTable(mem, { mode, x4, tableAddr, level, vaBase: a.vaBase ? BigInt(a.vaBase) : 0n, includeInvalid: a.includeInvalid });
+  return {
+    stage: a.stage, mode: modeName(mode, x4), addressSpace: space, tableAddr: hx(tableAddr), level,
+    entries: entries.map((e) => ({ index: e.index, va: hx(e.va), size: hx(e.size), pteAddr: hx(e.pteAddr), pte: hx(e.pte.raw), flags: e.pte.flags, kind: e.kind, target: e.target !== undefined ? hx(e.target) : undefined, misaligned: e.misaligned })),
+  };
+}
+
+function translate(s: HvscopeSession, a: TranslateArguments): TranslateResponseBody {
+  const rt = s.runtime();
+  const t = rt.thread(a.threadId ?? rt.focus);
+  if (typeof a.address !== 'string') throw new UserError('hvscope/translate: needs { address: string }');
+  const va = BigInt.asUintN(64, rt.evaluate(t.id, a.address));
+  const access = a.access === 'fetch' ? Access.Fetch : a.access === 'store' ? Access.Store : Access.Load;
+  const r = rt.target.walk(t, va, access);
+  const o = r.outcome;
+  return {
+    address: hx(va), twoStage: r.twoStage, first: walkBody(r.first), final: r.final ? walkBody(r.final) : undefined,
+    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}${o.pageSize ? ` (${o.pageSize / 1024n} KiB page)` : ''}` : `${o.fault} (cause ${o.cause}): ${o.reason}`,
+    pa: o.kind === 'ok' ? hx(o.pa) : undefined,
+  };
+}
+
+function exitLog(s: HvscopeSession, a: ExitLogArguments): ExitLogResponseBody {
+  const rt = s.runtime();
+  const empty = { total: 0, byReason: {}, byDetail: {}, topPcs: [], records: [] };
+  if (!rt.vm) return { ...empty, message: 'machine "bare": no embedded hypervisor, no exit log' };
+  const log = rt.vm.exitLog;
+  const where = (lo: number, hi: number): string | undefined => {
+    const pc = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const l = rt.symbols.addressToLine(pc);
+    return l ? `${l.file}:${l.line}` : rt.symbols.symbolize(pc);
+  };
+  const records = log.entries().slice(-(a.limit ?? 256)).map((r) => ({
+    seq: r.seq, vcpu: r.vcpu, reason: r.reason, detail: r.detail, cause: r.cause, interrupt: r.interrupt,
+    pc: hx((BigInt(r.pcHi >>> 0) << 32n) | BigInt(r.pcLo >>> 0)), location: where(r.pcLo, r.pcHi),
+    gpa: r.gpa >= 0 ? hx(r.gpa) : undefined, insn: r.insn, retired: r.retired,
+  }));
+  return {
+    total: log.total, byReason: Object.fromEntries(log.byReason), byDetail: Object.fromEntries(log.byDetail),
+    topPcs: log.topPcs(20).map((p) => ({ pc: hx((BigInt(p.pcHi >>> 0) << 32n) | BigInt(p.pcLo >>> 0)), count: p.count, location: where(p.pcLo, p.pcHi), reasons: Object.fromEntries(p.byReason) })),
+    records, stats: rt.vm.stats() as unknown as Record<string, unknown>,
+  };
+}
