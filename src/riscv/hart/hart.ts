@@ -361,6 +361,40 @@ export class Hart {
     this.storeSlow(vlo, vhi, 8, lo, hi);
   }
 
+  /**
+   * RAM offset of a misaligned access that stays within one page: from the TLB, or one
+   * translation (then the TLB is filled). -2 when it faulted, -1 when it is not RAM (MMIO: the
+   * caller splits it into bytes).
+   */
+  private misalignedRamOffset(vlo: number, vhi: number, size: number, access: Access): number {
+    const idx = (vlo >>> 12) & TLB_MASK, key = vhi * PAGE_KEY_HI + (vlo >>> 12);
+    const store = access === Access.Store;
+    if (store ? this.tlbWTag[idx] === key : this.tlbRTag[idx] === key) return (store ? this.tlbWBase[idx] : this.tlbRBase[idx]) + (vlo & 0xfff);
+    const pa = this.translate(vlo, vhi, access, size);
+    if (pa < 0) return -2;
+    if (!this.ram.contains(pa, size)) return -1;
+    if (this.watch !== null) this.checkWatch(vlo, vhi, pa, size, store);
+    const off = pa - this.ram.base;
+    if (store) this.code.noteStore(off >>> 12);
+    if (this.mem.pageCacheable(this, pa, access)) this.fillTlb(vlo, vhi, access, off - (off & 0xfff));
+    return off;
+  }
+
+  private ramReadUnaligned(off: number, size: 2 | 4 | 8): number {
+    const v = this.ram.view;
+    if (size === 2) return v.getUint16(off, true);
+    if (size === 4) return v.getInt32(off, true);
+    this.hi = v.getInt32(off + 4, true);
+    return v.getInt32(off, true);
+  }
+
+  private ramWriteUnaligned(off: number, size: 2 | 4 | 8, lo: number, hi: number): void {
+    const v = this.ram.view;
+    if (size === 2) v.setUint16(off, lo & 0xffff, true);
+    else if (size === 4) v.setInt32(off, lo, true);
+    else { v.setInt32(off, lo, true); v.setInt32(off + 4, hi, true); }
+  }
+
   /** RAM read at byte offset `off` (aligned to `size`); 8 bytes leave the high half in `hi`. */
   private ramRead(off: number, size: 1 | 2 | 4 | 8): number {
     switch (size) {
@@ -386,6 +420,12 @@ export class Hart {
    */
   loadSlow(vlo: number, vhi: number, size: 1 | 2 | 4 | 8): number {
     if ((vlo & (size - 1)) !== 0 && size > 1) {
+      // Within one page: one translation (or the TLB entry) and an unaligned RAM read.
+      if ((vlo & 0xfff) + size <= 4096) {
+        const off = this.misalignedRamOffset(vlo, vhi, size, Access.Load);
+        if (off === -2) return 0; // faulted
+        if (off >= 0) return this.ramReadUnaligned(off, size as 2 | 4 | 8);
+      }
       let lo = 0, hi = 0;
       for (let i = 0; i < size; i++) {
         const alo = (vlo + i) | 0;
@@ -417,7 +457,12 @@ export class Hart {
 
   storeSlow(vlo: number, vhi: number, size: 1 | 2 | 4 | 8, lo: number, hi: number): void {
     if ((vlo & (size - 1)) !== 0 && size > 1) {
-      // Translate every byte first so a fault leaves memory unchanged.
+      if ((vlo & 0xfff) + size <= 4096) {
+        const off = this.misalignedRamOffset(vlo, vhi, size, Access.Store);
+        if (off === -2) return;
+        if (off >= 0) { this.ramWriteUnaligned(off, size as 2 | 4 | 8, lo, hi); return; }
+      }
+      // Across a page (or MMIO): translate every byte first so a fault leaves memory unchanged.
       for (let i = 0; i < size; i++) {
         const alo = (vlo + i) | 0;
         const ahi = (vhi + ((((alo >>> 0) < (vlo >>> 0)) as unknown as number))) | 0;
@@ -455,12 +500,16 @@ export class Hart {
   atomicAddr(vlo: number, vhi: number, size: 4 | 8, access: Access): number {
     const isLoad = access === Access.Load;
     if ((vlo & (size - 1)) !== 0) { this.raise(isLoad ? CAUSE.MISALIGNED_LOAD : CAUSE.MISALIGNED_STORE, vlo, vhi); return -1; }
+    // TLB hit (a write entry for AMO/SC: writable, dirty, not code; a read entry for LR).
+    const idx = (vlo >>> 12) & TLB_MASK, key = vhi * PAGE_KEY_HI + (vlo >>> 12);
+    if (isLoad ? this.tlbRTag[idx] === key : this.tlbWTag[idx] === key) return (isLoad ? this.tlbRBase[idx] : this.tlbWBase[idx]) + (vlo & 0xfff);
     const pa = this.translate(vlo, vhi, access, size);
     if (pa < 0) return -1;
     if (!this.ram.contains(pa, size)) { this.raise(isLoad ? CAUSE.LOAD_ACCESS : CAUSE.STORE_ACCESS, vlo, vhi); return -1; }
     const off = pa - this.ram.base;
     if (!isLoad) this.code.noteStore(off >>> 12);
     if (this.watch !== null) { this.checkWatch(vlo, vhi, pa, size, false); if (!isLoad) this.checkWatch(vlo, vhi, pa, size, true); }
+    if (this.mem.pageCacheable(this, pa, access)) this.fillTlb(vlo, vhi, access, off - (off & 0xfff));
     return off;
   }
 
