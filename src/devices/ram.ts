@@ -21,6 +21,27 @@ export class Ram {
     return pa >= this.base && pa + len <= this.base + this.size;
   }
 
+  /** The halves of the last `read64`. */
+  lo = 0;
+  hi = 0;
+
+  /** 8-byte aligned read at physical `pa` (page-table entries); false outside RAM; the value is left in `lo`/`hi`. */
+  read64(pa: number): boolean {
+    if (pa < this.base || pa + 8 > this.base + this.size || (pa & 7) !== 0) return false;
+    const w = (pa - this.base) >>> 2;
+    this.lo = this.i32[w];
+    this.hi = this.i32[w + 1];
+    return true;
+  }
+
+  write64(pa: number, lo: number, hi: number): boolean {
+    if (pa < this.base || pa + 8 > this.base + this.size || (pa & 7) !== 0) return false;
+    const w = (pa - this.base) >>> 2;
+    this.i32[w] = lo;
+    this.i32[w + 1] = hi;
+    return true;
+  }
+
   load(pa: number, bytes: Uint8Array): void {
     if (!this.contains(pa, bytes.length)) throw new RangeError(`load of ${bytes.length} bytes at 0x${pa.toString(16)} is outside RAM`);
     this.u8.set(bytes, pa - this.base);

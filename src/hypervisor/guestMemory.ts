@@ -113,22 +113,16 @@ export class RamPhysMem implements PhysMem {
   constructor(private readonly ram: Ram, private readonly code?: { noteStore(ramPage: number): void }) {}
 
   readPte(pa: number): boolean {
-    const ram = this.ram;
-    if (pa < ram.base || pa + 8 > ram.base + ram.size || (pa & 7) !== 0) return false;
-    const w = (pa - ram.base) >>> 2;
-    this.pteLo = ram.i32[w];
-    this.pteHi = ram.i32[w + 1];
+    if (!this.ram.read64(pa)) return false;
+    this.pteLo = this.ram.lo;
+    this.pteHi = this.ram.hi;
     return true;
   }
 
   writePte(pa: number, lo: number, hi: number): boolean {
-    const ram = this.ram;
-    if (pa < ram.base || pa + 8 > ram.base + ram.size || (pa & 7) !== 0) return false;
-    if (!this.writable) return true;
-    const w = (pa - ram.base) >>> 2;
-    ram.i32[w] = lo;
-    ram.i32[w + 1] = hi;
-    this.code?.noteStore((pa - ram.base) >>> 12);
+    if (!this.writable) return this.ram.contains(pa, 8) && (pa & 7) === 0;
+    if (!this.ram.write64(pa, lo, hi)) return false;
+    this.code?.noteStore((pa - this.ram.base) >>> 12);
     return true;
   }
 }

@@ -141,23 +141,17 @@ export class SystemMemory implements MemorySystem, PhysMem {
   // PhysMem for the walker: PTEs live in RAM; PMP applies with effective privilege S.
   readPte(pa: number): boolean {
     this.pteReads++;
-    const ram = this.ram;
-    if (pa < ram.base || pa + 8 > ram.base + ram.size) return false;
     if (this.walking && !this.walking.csr.pmp.check(pa, 8, Access.Load, Priv.S)) return false;
-    const w = (pa - ram.base) >>> 2;
-    this.pteLo = ram.i32[w];
-    this.pteHi = ram.i32[w + 1];
+    if (!this.ram.read64(pa)) return false;
+    this.pteLo = this.ram.lo;
+    this.pteHi = this.ram.hi;
     return true;
   }
 
   writePte(pa: number, lo: number, hi: number): boolean {
-    const ram = this.ram;
-    if (pa < ram.base || pa + 8 > ram.base + ram.size) return false;
     if (this.walking && !this.walking.csr.pmp.check(pa, 8, Access.Store, Priv.S)) return false;
-    const w = (pa - ram.base) >>> 2;
-    ram.i32[w] = lo;
-    ram.i32[w + 1] = hi;
-    if (this.walking) this.walking.code.noteStore((pa - ram.base) >>> 12);
+    if (!this.ram.write64(pa, lo, hi)) return false;
+    if (this.walking) this.walking.code.noteStore((pa - this.ram.base) >>> 12);
     return true;
   }
 }
