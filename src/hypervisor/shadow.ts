@@ -15,7 +15,9 @@
 // - A guest walk that faults is a genuine guest page fault: injected into the guest.
 // - A GVA whose guest translation lands on a device GPA is left unmapped: each access faults and
 //   is emulated (MMIO), as in nested mode.
-// - SFENCE.VMA and satp writes flush the whole shadow (all its table pages go back to the pool).
+// - satp writes and SFENCE.VMA without an address flush the whole shadow (all its table pages go
+//   back to the pool); SFENCE.VMA with an address drops that page's shadow leaf only, which is all
+//   the fence covers (supervisor.adoc, "SFENCE.VMA": rs1 ≠ x0 orders only the leaf PTEs for it).
 // - While the guest's satp is Bare, GVA = GPA: the shadow maps guest RAM 1:1 onto its host pages
 //   (filled on demand, MMIO left unmapped), so the guest never reaches host memory. U is set on
 //   such a leaf only when the access came from VU-mode (a later VS access re-fills it without U).
@@ -44,6 +46,8 @@ export interface ShadowStats {
   /** Fills caused by the first store to a clean page (guest D bit set). */
   dirtyFills: number;
   flushes: number;
+  /** SFENCE.VMA with an address: single shadow leaves dropped. */
+  pageFlushes: number;
   guestFaults: number;
   mmio: number;
 }
@@ -54,7 +58,7 @@ export class ShadowPager {
   /** The guest's satp (virtual register, hstatus.VTVM=1). */
   satpLo = 0;
   satpHi = 0;
-  readonly stats: ShadowStats = { fills: 0, dirtyFills: 0, flushes: 0, guestFaults: 0, mmio: 0 };
+  readonly stats: ShadowStats = { fills: 0, dirtyFills: 0, flushes: 0, pageFlushes: 0, guestFaults: 0, mmio: 0 };
   private root = -1;
   private readonly owned: number[] = [];
   private readonly walker: Walker;
@@ -116,6 +120,21 @@ export class ShadowPager {
     this.owned.length = 0;
     this.stats.flushes++;
     this.newRoot();
+  }
+
+  /** Drops the shadow leaf of one guest virtual page (SFENCE.VMA with an address). */
+  flushPage(vaLo: number, vaHi: number): void {
+    const ram = this.pool.ram;
+    let table = this.root;
+    for (let i = this.shadowMode - 6; i >= 0; i--) {
+      const shift = 12 + 9 * i;
+      const idx = (shift >= 32 ? vaHi >>> (shift - 32) : (vaLo >>> shift) | (vaHi << (32 - shift))) & 0x1ff;
+      const slot = table + idx * 8;
+      const lo = readPteLo(ram, slot);
+      if ((lo & PTE_V) === 0) return;
+      if (i === 0) { writePte(ram, slot, 0, 0); this.stats.pageFlushes++; return; }
+      table = ((lo >>> 10) + (readPteHi(ram, slot) & 0x3fffff) * 4194304) * PAGE;
+    }
   }
 
   /**

@@ -431,10 +431,14 @@ export class Vm implements SbiHost {
             return [{ action: 'resume', exit }, `${d.spec.name} satp`];
           }
           if (d.spec.name === 'sfence.vma') {
-            sp.flush();
-            this.installShadow(v);
+            // rs1 = x0: every address; otherwise just that page (the ASID in rs2 is not used to narrow it).
+            if (d.rs1 === 0) { sp.flush(); this.installShadow(v); }
+            else {
+              sp.flushPage(v.xLo(d.rs1), v.xHi(d.rs1));
+              v.hart.flushTlb();
+            }
             v.advanceSepc(4);
-            return [{ action: 'resume', exit }, 'sfence.vma'];
+            return [{ action: 'resume', exit }, d.rs1 === 0 ? 'sfence.vma' : 'sfence.vma page'];
           }
         }
         // Nothing the hypervisor emulates: the guest sees an illegal instruction.

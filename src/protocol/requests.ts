@@ -44,6 +44,7 @@ export interface PageTableEntry {
   size: string;
   pteAddr: string;
   pte: string;
+  /** PTE bits by their spec names, '-' where clear: "VRWXUGAD" order, e.g. "VRWX--AD". */
   flags: string;
   kind: 'pointer' | 'leaf' | 'invalid';
   target?: string;
@@ -76,6 +77,7 @@ export interface TranslateStep {
   index: number;
   pteAddr: string;
   pte?: string;
+  /** As PageTableEntry.flags. */
   flags?: string;
   kind: string;
   /** VS stage: the G-stage walk of this PTE's guest-physical address. */

@@ -1,8 +1,9 @@
 // The one place the debugger touches src/dwarf (line tables, call-frame information). Everything
 // else in the runtime asks a DebugImage, so a changing DWARF reader plugs in here only.
+// DebugInfo (src/dwarf/index.ts) does the parsing: it applies the load bias once, knows the
+// compile units' directories for relative line-table paths, and never throws.
 import type { Elf64 } from '../../elf/elf64';
-import { LineTable, type SourcePosition } from '../../dwarf/lineTable';
-import { CallFrameTable, unwindFramePointer, type ReadMemory64, type ReadRegister } from '../../dwarf/cfi';
+import { DebugInfo, unwindFramePointer, type SourcePosition, type ReadMemory64, type ReadRegister } from '../../dwarf/index';
 
 export type { SourcePosition };
 
@@ -19,30 +20,35 @@ export interface FrameInfo {
   unwind(pc: bigint, readReg: ReadRegister, readMem: ReadMemory64, returnAddress: boolean): { pc: bigint; sp: bigint; registers: Map<number, bigint> } | undefined;
 }
 
+/** The DWARF of an ELF loaded with a bias (parsed lazily by DebugInfo). */
+export function loadDebugInfo(elf: Elf64, bias: bigint): DebugInfo {
+  return DebugInfo.fromElf(elf, bias);
+}
+
 /** Line table of an ELF (with a load bias), or undefined when it has no usable .debug_line. */
-export function loadLineInfo(elf: Elf64, bias: bigint): { info?: LineInfo; warning?: string } {
-  const debugLine = elf.sectionData('.debug_line');
-  if (!debugLine) return {};
-  let table: LineTable;
-  try {
-    table = new LineTable({ debugLine, debugLineStr: elf.sectionData('.debug_line_str'), debugStr: elf.sectionData('.debug_str') }, bias);
-  } catch (e) {
-    return { warning: `.debug_line: ${(e as Error).message}` };
+export function loadLineInfo(debug: DebugInfo): { info?: LineInfo; warning?: string } {
+  const lines = debug.lines();
+  if (!lines.ok) {
+    // No .debug_line at all is normal (a stripped kernel); a broken one is worth a warning.
+    return /has no \.debug_line/.test(lines.reason) ? {} : { warning: lines.reason };
   }
+  const table = lines.value;
   let starts: Set<bigint> | undefined;
   const info: LineInfo = {
-    addressToLine: (a) => table.addressToLine(a),
-    lineToAddresses: (f, l) => table.lineToAddresses(f, l),
-    files: () => table.files(),
+    addressToLine: (a) => debug.addressToLine(a),
+    lineToAddresses: (f, l) => debug.lineToAddresses(f, l),
+    files: () => debug.files(),
     isStatementStart(addr) {
       if (!starts) {
         starts = new Set();
         let prev: { line: number; file: string } | undefined;
-        for (const r of table.rows()) {
-          if (r.endSequence) { prev = undefined; continue; }
-          if (r.isStmt && r.line > 0 && (prev === undefined || prev.line !== r.line || prev.file !== r.file)) starts.add(r.address);
-          prev = r;
-        }
+        try {
+          for (const r of table.rows()) {
+            if (r.endSequence) { prev = undefined; continue; }
+            if (r.isStmt && r.line > 0 && (prev === undefined || prev.line !== r.line || prev.file !== r.file)) starts.add(r.address);
+            prev = r;
+          }
+        } catch { /* a damaged table: the rows read so far */ }
       }
       return starts.has(addr);
     },
@@ -50,24 +56,11 @@ export function loadLineInfo(elf: Elf64, bias: bigint): { info?: LineInfo; warni
   return { info, warning: table.warnings[0] };
 }
 
-export function loadFrameInfo(elf: Elf64, bias: bigint): FrameInfo | undefined {
-  const tables: CallFrameTable[] = [];
-  for (const name of ['.debug_frame', '.eh_frame'] as const) {
-    const data = elf.sectionData(name);
-    if (!data) continue;
-    try {
-      tables.push(new CallFrameTable(data, name, { bias, sectionAddress: (elf.section(name)?.addr ?? 0n) + bias }));
-    } catch { /* a broken section: frame pointers still work */ }
-  }
-  if (tables.length === 0) return undefined;
+export function loadFrameInfo(debug: DebugInfo): FrameInfo | undefined {
+  const frames = debug.frames();
+  if (!frames.ok) return undefined;
   return {
-    unwind(pc, readReg, readMem, ra) {
-      for (const t of tables) {
-        const r = t.unwindStep(pc, readReg, readMem, ra);
-        if (r) return r;
-      }
-      return undefined;
-    },
+    unwind: (pc, readReg, readMem, ra) => debug.unwindStep(pc, readReg, readMem, ra),
   };
 }
 

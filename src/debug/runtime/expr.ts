@@ -1,7 +1,8 @@
 // The debugger's expression language (debug console, hover, breakpoint conditions, logpoints):
 // C-like integer arithmetic over 64-bit values with registers (`$a0`, `$pc`, `$sstatus`, bare ABI
 // names when no symbol has the name), memory (`*(u64*)($sp+8)`, `*(u32*)0x80001000`, `*addr` = u64),
-// symbols (`main` and `&main` are its address), casts `(u32)x` / `(i8)x`. Values are BigInt: this
+// symbols (`main` and `&main` are its address; a global variable `counter` is its value read with
+// its size, `&counter` its address), casts `(u32)x` / `(i8)x`. Values are BigInt: this
 // is never on a hot path. Unsigned 64-bit throughout, as the hardware sees registers; comparisons of
 // signed values use casts to iN.
 
@@ -11,6 +12,11 @@ export type Width = 1 | 2 | 4 | 8;
 export interface EvalContext {
   register(name: string): bigint | undefined;
   symbol(name: string): bigint | undefined;
+  /**
+   * A data object (a global variable) by name: its address and size. Its name alone evaluates to
+   * its value; `&name` is the address. Undefined for functions, labels and unknown names.
+   */
+  dataObject?(name: string): { address: bigint; size: Width; signed: boolean } | undefined;
   readMemory(addr: bigint, size: Width): bigint | undefined;
   /** Extra variables of the context ($ext, $fid of an SBI exit, $cause, ...): checked before registers. */
   variable?(name: string): bigint | undefined;
@@ -198,6 +204,12 @@ export function evaluateExpr(e: Expr, ctx: EvalContext): bigint {
       return wrap(v);
     }
     case 'sym': {
+      const obj = ctx.dataObject?.(e.name);
+      if (obj !== undefined) {
+        const v = ctx.readMemory(obj.address, obj.size);
+        if (v === undefined) throw new EvalError(`cannot read '${e.name}' (${obj.size} bytes at 0x${obj.address.toString(16)})`);
+        return castTo(v, obj.size, obj.signed);
+      }
       const s = ctx.symbol(e.name);
       if (s !== undefined) return wrap(s);
       const r = ctx.register(e.name);
@@ -263,12 +275,15 @@ export function lvalueOf(src: string, ctx: EvalContext): { kind: 'memory'; addre
   const e = parseExpression(src);
   if (e.t === 'deref') return { kind: 'memory', address: evaluateExpr(e.e, ctx), size: e.size };
   if (e.t === 'reg') return { kind: 'register', name: e.name };
+  const obj = e.t === 'sym' ? ctx.dataObject?.(e.name) : undefined;
+  if (obj !== undefined) return { kind: 'memory', address: obj.address, size: obj.size };
   if (e.t === 'sym' && ctx.symbol(e.name) === undefined && ctx.register(e.name) !== undefined) return { kind: 'register', name: e.name };
   return undefined;
 }
 
 /**
- * Logpoint messages: `{expr}` parts evaluated and printed in hex (decimal with `{expr,d}`); an
+ * Logpoint messages: `{expr}` parts evaluated and printed in hex (decimal with `{expr,d}`, and by
+ * default for a global variable's name, `{counter}`); an
  * expression that fails prints `<error: ...>` instead of stopping anything. `{{` and `}}` escape.
  */
 export function interpolate(template: string, ctx: EvalContext): string {
@@ -281,11 +296,14 @@ export function interpolate(template: string, ctx: EvalContext): string {
     const end = template.indexOf('}', i);
     if (end < 0) { out += template.slice(i); break; }
     let expr = template.slice(i + 1, end);
-    let dec = false;
+    let fmt: 'd' | 'x' | undefined;
     const m = /,\s*([dx])\s*$/.exec(expr);
-    if (m) { dec = m[1] === 'd'; expr = expr.slice(0, m.index); }
+    if (m) { fmt = m[1] as 'd' | 'x'; expr = expr.slice(0, m.index); }
     try {
-      const v = evaluate(expr, ctx);
+      const parsed = parseExpression(expr);
+      const v = evaluateExpr(parsed, ctx);
+      // A C variable prints like C's printf("%d") would; registers and addresses in hex.
+      const dec = fmt === undefined ? parsed.t === 'sym' && ctx.dataObject?.(parsed.name) !== undefined : fmt === 'd';
       out += dec ? v.toString() : `0x${v.toString(16)}`;
     } catch (e) {
       out += `<error: ${(e as Error).message}>`;

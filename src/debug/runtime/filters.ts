@@ -86,6 +86,30 @@ export function exitVariables(e: VmExit): Map<string, bigint> {
   return m;
 }
 
+// SBI extension IDs and function IDs (RISC-V SBI specification), for exit descriptions.
+const SBI_EXTENSIONS: Record<number, { name: string; functions: string[] }> = {
+  0x10: { name: 'BASE', functions: ['sbi_get_spec_version', 'sbi_get_impl_id', 'sbi_get_impl_version', 'sbi_probe_extension', 'sbi_get_mvendorid', 'sbi_get_marchid', 'sbi_get_mimpid'] },
+  0x54494d45: { name: 'TIME', functions: ['sbi_set_timer'] },
+  0x735049: { name: 'IPI', functions: ['sbi_send_ipi'] },
+  0x52464e43: { name: 'RFENCE', functions: ['sbi_remote_fence_i', 'sbi_remote_sfence_vma', 'sbi_remote_sfence_vma_asid', 'sbi_remote_hfence_gvma_vmid', 'sbi_remote_hfence_gvma', 'sbi_remote_hfence_vvma_asid', 'sbi_remote_hfence_vvma'] },
+  0x48534d: { name: 'HSM', functions: ['sbi_hart_start', 'sbi_hart_stop', 'sbi_hart_get_status', 'sbi_hart_suspend'] },
+  0x53525354: { name: 'SRST', functions: ['sbi_system_reset'] },
+  0x504d55: { name: 'PMU', functions: [] },
+  0x4442434e: { name: 'DBCN', functions: ['sbi_debug_console_write', 'sbi_debug_console_read', 'sbi_debug_console_write_byte'] },
+  0x53555350: { name: 'SUSP', functions: ['sbi_system_suspend'] },
+};
+const SBI_LEGACY = ['sbi_set_timer', 'sbi_console_putchar', 'sbi_console_getchar', 'sbi_clear_ipi', 'sbi_send_ipi', 'sbi_remote_fence_i', 'sbi_remote_sfence_vma', 'sbi_remote_sfence_vma_asid', 'sbi_shutdown'];
+
+/** "DBCN sbi_debug_console_write (ext 0x4442434e fid 0)": an SBI call by its spec names where known. */
+export function sbiCallName(ext: number, fid: number): string {
+  const ids = `ext 0x${(ext >>> 0).toString(16)} fid ${fid}`;
+  if (ext >= 0 && ext <= 8) return `legacy ${SBI_LEGACY[ext]} (${ids})`;
+  const e = SBI_EXTENSIONS[ext >>> 0];
+  if (!e) return `unknown extension (${ids})`;
+  const f = e.functions[fid];
+  return `${e.name}${f ? ` ${f}` : ''} (${ids})`;
+}
+
 export function causeName(cause: number, interrupt: boolean): string {
   return (interrupt ? INTERRUPT_NAMES[cause] : EXCEPTION_NAMES[cause]) ?? `${interrupt ? 'interrupt' : 'exception'} ${cause}`;
 }

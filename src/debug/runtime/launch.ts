@@ -48,6 +48,8 @@ export interface LaunchPlan {
   symbols: SymbolFile[];
   stopOnEntry: boolean;
   cwd: string;
+  /** The `cwd` option made absolute, when given: the folder for relative DWARF source paths. */
+  sourceRoot?: string;
 }
 
 /** A launch option is wrong: `option` names it for the message. */
@@ -97,7 +99,8 @@ export function planLaunch(args: LaunchArguments, files: HostFiles, defaultCwd: 
   for (const k of Object.keys(args)) {
     if (!KNOWN.has(k)) throw new ConfigError(k, `unknown option (known: ${[...KNOWN].slice(0, 12).join(', ')})`);
   }
-  const cwd = str(args, 'cwd') ?? defaultCwd;
+  const cwdOpt = str(args, 'cwd');
+  const cwd = cwdOpt === undefined ? defaultCwd : files.resolve(defaultCwd, cwdOpt);
   const machineOpt = str(args, 'machine') ?? 'hypervisor';
   if (machineOpt !== 'hypervisor' && machineOpt !== 'bare') throw new ConfigError('machine', `expected "hypervisor" or "bare", got "${machineOpt}"`);
   const kernelOpt = str(args, 'kernel');
@@ -150,6 +153,6 @@ export function planLaunch(args: LaunchArguments, files: HostFiles, defaultCwd: 
   return {
     machine: machineOpt, kernelPath: kernel.path, kernel: kernel.bytes, bios: bios?.bytes, biosPath: bios?.path,
     initrd: initrd?.bytes, bootargs, memoryBytes, vcpus, paging: pagingOpt, diskPath, symbols,
-    stopOnEntry: (args.stopOnEntry as boolean | undefined) ?? false, cwd,
+    stopOnEntry: (args.stopOnEntry as boolean | undefined) ?? false, cwd, sourceRoot: cwdOpt === undefined ? undefined : cwd,
   };
 }

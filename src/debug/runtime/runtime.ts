@@ -18,7 +18,7 @@ import { Target, hex, type Thread, type Space } from './target';
 import { SymbolIndex, type PathOps, type SourceLocation } from './symbols';
 import type { LaunchPlan } from './launch';
 import { EvalError, evaluate, interpolate, parseExpression, type EvalContext, type Width } from './expr';
-import { causeName, exitFilterId, exitFilterIdForCause, exitVariables, trapFilterId, type ActiveFilter } from './filters';
+import { causeName, sbiCallName, exitFilterId, exitFilterIdForCause, exitVariables, trapFilterId, type ActiveFilter } from './filters';
 import { unwind, type RawFrame } from './unwind';
 
 export type StopReasonKind = 'entry' | 'pause' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'exception' | 'goto';
@@ -110,8 +110,10 @@ export interface DisassembledLine {
 type Mode =
   | { k: 'continue' }
   | { k: 'to'; what: 'vmexit' | 'trap' | 'entry'; thread: Thread }
-  | { k: 'line'; thread: Thread; kind: 'over' | 'in'; file?: string; line?: number; startPc: bigint; startSp: bigint; steps: number; returnTo?: { pc: bigint; sp: bigint } }
+  | { k: 'line'; thread: Thread; kind: 'over' | 'in'; file?: string; line?: number; startPc: bigint; startSp: bigint; steps: number; returnTo?: { pc: bigint; sp: bigint }; trapDepth?: number }
   | { k: 'out'; thread: Thread; pc: bigint; sp: bigint }
+  /** Step out of a trap handler: run until the trap it handles returns (an xRET at depth 0). */
+  | { k: 'xret'; thread: Thread; depth: number; steps: number }
   | { k: 'wake'; thread: Thread };
 
 /** Target slice length: short enough that pause answers well within 50 ms. */
@@ -119,6 +121,11 @@ const SLICE_MS = 12;
 const MAX_LINE_STEPS = 2_000_000;
 
 const WFI = 0x10500073;
+
+const isXret = (word: number): boolean => {
+  const n = decodeAt(word)?.spec.name;
+  return n === 'mret' || n === 'sret' || n === 'mnret';
+};
 
 function isCall(word: number): { len: 2 | 4 } | undefined {
   const d = decodeAt(word);
@@ -129,7 +136,7 @@ function isCall(word: number): { len: 2 | 4 } | undefined {
   return undefined;
 }
 
-/** Parses "42", ">= 3", "% 10", "== 5" (DAP hitCondition). */
+/** Parses "42" (the 42nd hit only), ">= 3", "% 10", "== 5" (DAP hitCondition). */
 export function hitConditionMet(cond: string, hits: number): boolean {
   const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(cond);
   if (!m) throw new EvalError(`hit condition '${cond}': use a number, or >= N, > N, == N, % N`);
@@ -140,13 +147,14 @@ export function hitConditionMet(cond: string, hits: number): boolean {
     case '<=': return hits <= n;
     case '==': return hits === n;
     case '%': return n > 0 && hits % n === 0;
-    default: return hits >= n; // plain number or >=: stop from the N-th hit on (VS Code's convention)
+    case '>=': return hits >= n;
+    default: return hits === n; // a plain number: the N-th hit only (">= N" for every hit from it on)
   }
 }
 
 export class Runtime {
   target!: Target;
-  readonly symbols: SymbolIndex;
+  symbols: SymbolIndex;
   machine!: Machine;
   vm: Vm | undefined;
   plan!: LaunchPlan;
@@ -217,6 +225,7 @@ export class Runtime {
       this.machine.vmExitHandler = (h) => this.onVmExit(h);
     }
     this.target = new Target(this.machine, this.vm);
+    this.symbols = new SymbolIndex(this.host.paths, plan.sourceRoot);
     if (plan.bios && plan.biosPath) this.symbols.add(plan.biosPath, plan.bios);
     this.symbols.add(plan.kernelPath, plan.kernel);
     for (const s of plan.symbols) this.symbols.add(s.path, s.bytes, BigInt(s.offset));
@@ -320,7 +329,8 @@ export class Runtime {
     const t = this.thread(threadId);
     this.focus = threadId;
     const frames = this.rawFrames(t);
-    if (frames.length < 2) { this.stepInstruction(threadId, false); return; }
+    // No caller frame: a trap handler (entered from a trap, not called) returns with an xRET.
+    if (frames.length < 2) { this.resume({ k: 'xret', thread: t, depth: 0, steps: 0 }); return; }
     this.resume({ k: 'out', thread: t, pc: frames[1].pc, sp: frames[1].sp });
   }
 
@@ -370,6 +380,10 @@ export class Runtime {
     let cause: StopCause;
     if (m.k === 'line' && !m.returnTo) {
       this.lineSlice(m, t0 + SLICE_MS);
+      return;
+    }
+    if (m.k === 'xret') {
+      this.xretSlice(m, t0 + SLICE_MS);
       return;
     }
     if (m.k === 'wake') {
@@ -489,18 +503,34 @@ export class Runtime {
       const call = w === undefined ? undefined : isCall(w);
       const sp = tg.x(t, 2);
       const traps = h.lastTrap.count;
+      const xret = w !== undefined && isXret(w);
       const cause = this.singleStep(t);
       if (cause.kind !== 'budget') { this.handleCause(cause); return; }
       if (!this.canRun(t)) { this.stop({ reason: 'step', threadId: t.id }); return; }
       const npc = tg.guestPc(t);
-      // Stepping into a trap handler the guest takes: stop there.
-      if (h.lastTrap.count !== traps && (!this.vm || h.lastTrap.toVirt)) { this.stop({ reason: 'step', threadId: t.id, description: `trap: ${causeName(h.lastTrap.cause, h.lastTrap.interrupt)}` }); return; }
+      const trapped = h.lastTrap.count !== traps && (!this.vm || h.lastTrap.toVirt);
+      if (m.trapDepth) {
+        // Stepping over a trap the line takes: through the handler until its xRET.
+        if (trapped) m.trapDepth++;
+        else if (xret) m.trapDepth--;
+        if (m.trapDepth > 0) {
+          if (this.userBpStops(t, npc)) return;
+          if (++m.steps > MAX_LINE_STEPS) { this.stop({ reason: 'step', threadId: t.id }); return; }
+          continue;
+        }
+      } else if (trapped) {
+        // stepIn goes into the trap handler the guest takes; next steps over the trap.
+        if (m.kind === 'in') { this.stop({ reason: 'step', threadId: t.id, description: `trap: ${causeName(h.lastTrap.cause, h.lastTrap.interrupt)}` }); return; }
+        m.trapDepth = 1;
+        continue;
+      }
       if (call && (m.kind === 'over' || !this.symbols.addressToLine(npc))) {
         m.returnTo = { pc: pc + BigInt(call.len), sp };
         this.addTemp(m.returnTo.pc);
         this.schedule();
         return;
       }
+      if (call && m.kind === 'in' && this.skipPrologue(m, npc)) continue;
       if (this.lineStepDone(m, npc)) { this.stop({ reason: 'step', threadId: t.id }); return; }
       if (this.userBpStops(t, npc)) return;
       if (++m.steps > MAX_LINE_STEPS) {
@@ -509,6 +539,41 @@ export class Runtime {
         return;
       }
     }
+  }
+
+  private xretSlice(m: Extract<Mode, { k: 'xret' }>, deadline: number): void {
+    const t = m.thread, h = t.hart, tg = this.target;
+    for (let n = 0; ; n++) {
+      if ((n & 127) === 127 && this.host.now() > deadline) { this.schedule(); return; }
+      const w = tg.fetchWord(t, tg.guestPc(t));
+      const xret = w !== undefined && isXret(w);
+      const traps = h.lastTrap.count;
+      const cause = this.singleStep(t);
+      if (cause.kind !== 'budget') { this.handleCause(cause); return; }
+      if (!this.canRun(t)) { this.stop({ reason: 'step', threadId: t.id }); return; }
+      if (h.lastTrap.count !== traps && (!this.vm || h.lastTrap.toVirt)) m.depth++;
+      else if (xret && m.depth-- === 0) { this.stop({ reason: 'step', threadId: t.id }); return; }
+      if (this.userBpStops(t, tg.guestPc(t))) return;
+      if (++m.steps > MAX_LINE_STEPS) {
+        this.emit({ type: 'output', category: 'console', text: `hvscope: the trap handler did not return within ${MAX_LINE_STEPS} instructions; stopped\n` });
+        this.stop({ reason: 'step', threadId: t.id });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Stepping into a C function: its entry line (the `{` line, the prologue) is not where the user
+   * wants to be, so the step goes on to the next line, as debuggers do. Only at the entry of a
+   * function DWARF knows (assembly labels have no prologue to skip).
+   */
+  private skipPrologue(m: Extract<Mode, { k: 'line' }>, npc: bigint): boolean {
+    const fn = this.symbols.imageAt(npc)?.debug.functionAt(npc);
+    if (!fn || fn.lowPc !== npc) return false;
+    const loc = this.symbols.addressToLine(npc);
+    if (!loc) return false;
+    m.file = loc.file; m.line = loc.line; m.startPc = npc;
+    return true;
   }
 
   private lineStepDone(m: Extract<Mode, { k: 'line' }>, npc: bigint): boolean {
@@ -734,14 +799,20 @@ export class Runtime {
     const details = [`vCPU ${e.vcpu}, guest ${e.guestPriv ? 'VS' : 'VU'}-mode at pc ${hex(pc)}${this.symbols.symbolize(pc) ? ` <${this.symbols.symbolize(pc)}>` : ''}`, `scause ${e.cause}`];
     let name = exitReason(e);
     switch (e.kind) {
-      case 'sbi': name = `SBI call ext 0x${e.ext.toString(16)} fid ${e.fid}`; details.push(`a0 ${hex((BigInt(e.args[1] >>> 0) << 32n) | BigInt(e.args[0] >>> 0))}`); break;
+      case 'sbi': name = `SBI call ${sbiCallName(e.ext, e.fid)}`; details.push(`a0 ${hex((BigInt(e.args[1] >>> 0) << 32n) | BigInt(e.args[0] >>> 0))}`); break;
       case 'guest-page-fault':
         name = `${exitReason(e)} (${e.access} GPA ${hex(e.gpa)})`;
         details.push(`GPA ${hex(e.gpa)} (htval ${hex(BigInt(Math.floor(e.gpa / 4)))})`, `GVA ${e.gvaValid ? hex((BigInt(e.gvaHi >>> 0) << 32n) | BigInt(e.gvaLo >>> 0)) : '(not valid)'}`, `htinst ${hex(e.htinst >>> 0)}${e.implicit ? ' (implicit access of VS-stage translation)' : ''}`);
         if (e.insn) details.push(`instruction (${e.insnSource}): ${e.insn.name}`);
         break;
       case 'page-fault': details.push(`GVA ${hex((BigInt(e.gvaHi >>> 0) << 32n) | BigInt(e.gvaLo >>> 0))}`, `access ${e.access}`); break;
-      case 'virtual-instruction': case 'wfi': details.push(`instruction: ${disassembleWord(e.insn, pc).text}`); break;
+      case 'virtual-instruction': {
+        const text = disassembleWord(e.insn, pc).text;
+        name = `virtual instruction (${text})`; // the cause's name in the privileged spec, with the instruction
+        details.push(`instruction: ${text}`);
+        break;
+      }
+      case 'wfi': details.push(`instruction: ${disassembleWord(e.insn, pc).text}`); break;
       case 'interrupt': name = `interrupt: ${causeName(e.cause, true)}`; break;
       case 'exception': name = `exception: ${causeName(e.cause, false)}`; break;
     }
@@ -1000,12 +1071,29 @@ export class Runtime {
   evalContext(t: Thread, frameIndex = 0, vars?: Map<string, bigint>): EvalContext {
     let frame: StackFrameInfo | undefined;
     if (frameIndex > 0) frame = this.stack(t.id).find((f) => f.index === frameIndex && !f.label);
+    // $ext, $fid, $gpa, ...: the vCPU's VM exit being stopped at, else its last one.
+    if (!vars) {
+      const exit = this.pendingExits.get(t.hart.hartId) ?? t.vcpu?.lastExit;
+      if (exit) vars = exitVariables(exit);
+    }
     return {
       register: (n) => this.register(t, n, frame),
       symbol: (n) => this.symbols.lookup(n)?.address,
+      dataObject: (n) => this.dataObject(n),
       readMemory: (a, size: Width) => this.target.readValue(t, 'v', a, size),
       variable: (n) => vars?.get(n),
     };
+  }
+
+  /**
+   * A global variable by name: an ELF data symbol (STT_OBJECT) of a scalar size. Its st_size gives
+   * the width (DWARF types of globals are not read); aggregates and labels stay addresses.
+   */
+  private dataObject(name: string): { address: bigint; size: Width; signed: boolean } | undefined {
+    const s = this.symbols.lookup(name);
+    if (!s || (s.type !== 'object' && s.type !== 'tls' && s.type !== 'common')) return undefined;
+    const size = Number(s.size);
+    return size === 1 || size === 2 || size === 4 || size === 8 ? { address: s.address, size, signed: false } : undefined;
   }
 
   evaluate(threadId: number, expr: string, frameIndex = 0): bigint {

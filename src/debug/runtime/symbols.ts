@@ -1,7 +1,8 @@
 // The debugger's images: the kernel ELF and the extra symbol files of the launch configuration,
 // each at a load offset. Answers address -> symbol/line and name/line -> addresses over all of them.
 import { Elf64, isElf } from '../../elf/elf64';
-import { loadFrameInfo, loadLineInfo, type FrameInfo, type LineInfo, type SourcePosition } from './debugInfo';
+import { loadDebugInfo, loadFrameInfo, loadLineInfo, type FrameInfo, type LineInfo, type SourcePosition } from './debugInfo';
+import type { DebugInfo } from '../../dwarf/index';
 
 export interface DebugImage {
   readonly id: number;
@@ -11,12 +12,16 @@ export interface DebugImage {
   readonly offset: bigint;
   readonly lines: LineInfo | undefined;
   readonly frames: FrameInfo | undefined;
+  /** The image's DWARF (functions, variables) beyond lines and frames. */
+  readonly debug: DebugInfo;
+  /** Folder that relative DWARF source paths are resolved against. */
+  readonly sourceDir: string;
   /** Lowest and highest loaded address (bias applied). */
   readonly start: bigint;
   readonly end: bigint;
 }
 
-/** A resolved source position: file paths made absolute against the image's folder. */
+/** A resolved source position: file paths made absolute against the image's source folder. */
 export interface SourceLocation extends SourcePosition {
   image: DebugImage;
 }
@@ -32,13 +37,18 @@ export class SymbolIndex {
   readonly images: DebugImage[] = [];
   readonly warnings: string[] = [];
 
-  constructor(private readonly paths: PathOps) {}
+  /**
+   * `sourceRoot`: the launch `cwd` when the configuration gives one; relative DWARF paths (a
+   * compile directory of `.`) resolve against it, else against the ELF's own folder.
+   */
+  constructor(private readonly paths: PathOps, private readonly sourceRoot?: string) {}
 
   /** Adds an ELF (non-ELF files are ignored: a raw binary or Linux Image has no symbols). */
   add(path: string, bytes: Uint8Array, offset = 0n): DebugImage | undefined {
     if (!isElf(bytes)) return undefined;
     const elf = new Elf64(bytes);
-    const { info, warning } = loadLineInfo(elf, offset);
+    const debug = loadDebugInfo(elf, offset);
+    const { info, warning } = loadLineInfo(debug);
     if (warning) this.warnings.push(`${this.paths.basename(path)}: ${warning}`);
     let start = -1n, end = 0n;
     for (const p of elf.loadSegments) {
@@ -48,7 +58,7 @@ export class SymbolIndex {
     }
     const img: DebugImage = {
       id: this.images.length + 1, name: this.paths.basename(path), path, elf, offset,
-      lines: info, frames: loadFrameInfo(elf, offset), start: start < 0n ? 0n : start, end,
+      lines: info, frames: loadFrameInfo(debug), debug, sourceDir: this.sourceRoot ?? this.paths.dirname(path), start: start < 0n ? 0n : start, end,
     };
     this.images.push(img);
     return img;
@@ -89,7 +99,7 @@ export class SymbolIndex {
   addressToLine(addr: bigint): SourceLocation | undefined {
     for (const img of this.images) {
       const p = img.lines?.addressToLine(addr);
-      if (p) return { ...p, file: this.paths.resolve(this.paths.dirname(img.path), p.file), image: img };
+      if (p) return { ...p, file: this.paths.resolve(img.sourceDir, p.file), image: img };
     }
     return undefined;
   }
@@ -103,12 +113,23 @@ export class SymbolIndex {
   lineToAddresses(file: string, line: number): { line: number; addresses: bigint[] } | undefined {
     let best: { line: number; addresses: bigint[] } | undefined;
     for (const img of this.images) {
-      const r = img.lines?.lineToAddresses(file, line);
+      const r = img.lines?.lineToAddresses(this.relativeTo(img, file), line);
       if (!r) continue;
       if (!best || r.line < best.line) best = { line: r.line, addresses: [...r.addresses] };
       else if (r.line === best.line) best.addresses.push(...r.addresses);
     }
     return best;
+  }
+
+  /**
+   * A client's path as the image's line table names it: the table's own name for the file whose
+   * resolved path (against the image's source folder) equals `file`, else `file` itself (the table
+   * then matches it by trailing path components).
+   */
+  private relativeTo(img: DebugImage, file: string): string {
+    const want = this.paths.resolve(img.sourceDir, file);
+    for (const k of img.lines?.files() ?? []) if (this.paths.resolve(img.sourceDir, k) === want) return k;
+    return file;
   }
 
   /** The symbols of an image, for `modules` and completions. */

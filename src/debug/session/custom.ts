@@ -3,10 +3,11 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { HvscopeSession } from './session';
 import { continueTo } from './execution';
+import { causeName } from '../runtime/filters';
 import { UserError } from '../../common/errors';
 import { CSR } from '../../riscv/hart/csrs';
 import { dumpTable, viaGStage, type WalkTrace } from '../../mmu/inspect';
-import { Access, modeName } from '../../mmu/pte';
+import { Access, modeName, type PteFields } from '../../mmu/pte';
 import {
   HVSCOPE_REQUESTS, type ConsoleInputArguments, type ContinueToArguments, type ExitLogArguments, type ExitLogResponseBody,
   type PageTableArguments, type PageTableResponseBody, type TranslateArguments, type TranslateResponseBody, type TranslateWalk,
@@ -14,15 +15,25 @@ import {
 
 const hx = (v: bigint | number): string => `0x${BigInt(v).toString(16)}`;
 
+/** PTE bits by their names in the privileged spec (V R W X U G A D), '-' where clear. */
+export function pteFlags(p: PteFields): string {
+  return [[p.v, 'V'], [p.r, 'R'], [p.w, 'W'], [p.x, 'X'], [p.u, 'U'], [p.g, 'G'], [p.a, 'A'], [p.d, 'D']].map(([on, c]) => (on ? c : '-')).join('');
+}
+
+/** The fault a walk ends in, by the cause's name in the privileged spec ("load page fault"). */
+function faultText(o: { cause: number; reason: string }): string {
+  return `${causeName(o.cause, false)} (cause ${o.cause}): ${o.reason}`;
+}
+
 function walkBody(w: WalkTrace): TranslateWalk {
   const o = w.outcome;
   return {
     stage: w.stage, mode: w.modeName, input: hx(w.input),
     steps: w.steps.map((st) => ({
       stage: w.stage, level: st.level, index: st.index, pteAddr: hx(st.pteAddr), pte: st.pte ? hx(st.pte.raw) : undefined,
-      flags: st.pte?.flags, kind: st.kind, gWalk: st.gWalk ? walkBody(st.gWalk) : undefined,
+      flags: st.pte ? pteFlags(st.pte) : undefined, kind: st.kind, gWalk: st.gWalk ? walkBody(st.gWalk) : undefined,
     })),
-    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}` : `${o.fault} (cause ${o.cause}): ${o.reason}`,
+    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}` : faultText(o),
   };
 }
 
@@ -69,7 +80,12 @@ function pageTable(s: HvscopeSession, a: PageTableArguments): PageTableResponseB
       if ((rt.vm || t.hart.virt) && (hg >> 60n) !== 0n) { mem = viaGStage(tg.ramPeek, Number(hg >> 60n), hg & ((1n << 44n) - 1n)); space = 'gpa'; }
       break;
     }
-    case 'g': [mode, root] = atp(hgatp()); x4 = true; root &= ~0x3fffn; break;
+    case 'g':
+      // Shadow paging runs the guest with the hardware G stage off: the shadow table maps
+      // guest-virtual to host-physical directly (stage 'shadow').
+      if (t.vcpu?.shadow) return { stage: a.stage, mode: 'Bare', addressSpace: 'hpa', tableAddr: '0x0', level: 0, entries: [], message: 'paging "shadow": no G stage (hgatp = Bare); see the shadow table' };
+      [mode, root] = atp(hgatp()); x4 = true; root &= ~0x3fffn;
+      break;
     case 'shadow': {
       if (!t.vcpu?.shadow) return { stage: a.stage, mode: 'none', addressSpace: 'hpa', tableAddr: '0x0', level: 0, entries: [], message: 'no shadow page tables: the session does not use paging "shadow"' };
       [mode, root] = atp(tg.csrHs(t, CSR.vsatp) ?? 0n);
@@ -83,7 +99,7 @@ function pageTable(s: HvscopeSession, a: PageTableArguments): PageTableResponseB
   const entries = dumpTable(mem, { mode, x4, tableAddr, level, vaBase: a.vaBase ? BigInt(a.vaBase) : 0n, includeInvalid: a.includeInvalid });
   return {
     stage: a.stage, mode: modeName(mode, x4), addressSpace: space, tableAddr: hx(tableAddr), level,
-    entries: entries.map((e) => ({ index: e.index, va: hx(e.va), size: hx(e.size), pteAddr: hx(e.pteAddr), pte: hx(e.pte.raw), flags: e.pte.flags, kind: e.kind, target: e.target !== undefined ? hx(e.target) : undefined, misaligned: e.misaligned })),
+    entries: entries.map((e) => ({ index: e.index, va: hx(e.va), size: hx(e.size), pteAddr: hx(e.pteAddr), pte: hx(e.pte.raw), flags: pteFlags(e.pte), kind: e.kind, target: e.target !== undefined ? hx(e.target) : undefined, misaligned: e.misaligned })),
   };
 }
 
@@ -97,7 +113,7 @@ function translate(s: HvscopeSession, a: TranslateArguments): TranslateResponseB
   const o = r.outcome;
   return {
     address: hx(va), twoStage: r.twoStage, first: walkBody(r.first), final: r.final ? walkBody(r.final) : undefined,
-    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}${o.pageSize ? ` (${o.pageSize / 1024n} KiB page)` : ''}` : `${o.fault} (cause ${o.cause}): ${o.reason}`,
+    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}${o.pageSize ? ` (${o.pageSize / 1024n} KiB page)` : ''}` : faultText(o),
     pa: o.kind === 'ok' ? hx(o.pa) : undefined,
   };
 }

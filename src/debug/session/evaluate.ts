@@ -21,8 +21,13 @@ export function evaluateRequest(s: HvscopeSession, response: DebugProtocol.Evalu
       if (text !== undefined) { response.body = { result: text, variablesReference: 0 }; s.sendResponse(response); return; }
     }
     if (rt.isRunning && args.context === 'hover') throw new EvalError('running');
-    const v = evalExpr(args.expression, rt.evalContext(t, index));
-    response.body = { result: show(v), variablesReference: 0, memoryReference: `v:0x${v.toString(16)}` };
+    const ctx = rt.evalContext(t, index);
+    const v = evalExpr(args.expression, ctx);
+    // A memory lvalue (a global variable, `*(u32*)addr`) opens its own bytes; any other value is taken as an address.
+    let lv: ReturnType<typeof lvalueOf>;
+    try { lv = lvalueOf(args.expression, ctx); } catch { lv = undefined; }
+    const ref = lv?.kind === 'memory' ? lv.address : v;
+    response.body = { result: show(v), variablesReference: 0, memoryReference: `v:0x${ref.toString(16)}` };
     s.sendResponse(response);
   });
 }
@@ -35,7 +40,7 @@ export function setExpression(s: HvscopeSession, response: DebugProtocol.SetExpr
     const t = rt.thread(threadId || rt.focus);
     const ctx = rt.evalContext(t, index);
     const lv = lvalueOf(args.expression, ctx);
-    if (!lv) throw new UserError(`'${args.expression}' cannot be assigned: use $register or *(u32*)address`);
+    if (!lv) throw new UserError(`'${args.expression}' cannot be assigned: use $register, a global variable or *(u32*)address`);
     const v = evalExpr(args.value, ctx);
     if (lv.kind === 'register') {
       const err = rt.setRegister(t, lv.name, v);

@@ -47,6 +47,16 @@ describe('debug/runtime/expr', () => {
     assert.strictEqual(interpolate('a0={$a0} dec={$a0,d} bad={$nope} {{x}}', ctx), "a0=0x5 dec=5 bad=<error: no register or variable '$nope'> {x}");
   });
 
+  it('reads a global variable by its name; & gives its address; logpoints print it in decimal', () => {
+    const g: EvalContext = { ...ctx, symbol: (n) => (n === 'counter' ? 0x1004n : ctx.symbol(n)), dataObject: (n) => (n === 'counter' ? { address: 0x1004n, size: 4, signed: false } : undefined) };
+    assert.strictEqual(evaluate('counter', g), 0xf7f6f5f4n);
+    assert.strictEqual(evaluate('&counter', g), 0x1004n);
+    assert.strictEqual(evaluate('counter > 2', g), 1n);
+    assert.strictEqual(evaluate('main', g), 0x80000100n, 'a function stays its address');
+    assert.strictEqual(interpolate('c={counter} x={counter,x} a0={$a0}', g), `c=${0xf7f6f5f4} x=0xf7f6f5f4 a0=0x5`);
+    assert.deepStrictEqual(lvalueOf('counter', g), { kind: 'memory', address: 0x1004n, size: 4 });
+  });
+
   it('finds lvalues for setExpression', () => {
     assert.deepStrictEqual(lvalueOf('$a0', ctx), { kind: 'register', name: 'a0' });
     assert.deepStrictEqual(lvalueOf('*(u32*)($sp+4)', ctx), { kind: 'memory', address: 0x1004n, size: 4 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert';
-import { trapFilterId, exitFilterIdForCause, exitFilterId, exitVariables, ALL_FILTERS } from '../../../src/debug/runtime/filters';
+import { trapFilterId, exitFilterIdForCause, exitFilterId, exitVariables, sbiCallName, ALL_FILTERS } from '../../../src/debug/runtime/filters';
 import type { VmExit } from '../../../src/hypervisor/exits';
 
 describe('debug/runtime/filters', () => {
@@ -34,5 +34,13 @@ describe('debug/runtime/filters', () => {
     const ids = ALL_FILTERS.map((f) => f.id);
     for (const id of ['page-fault', 'illegal-instruction', 'ecall-u', 'ecall-s', 'breakpoint', 'misaligned', 'access-fault', 'interrupt',
       'vmexit-sbi', 'vmexit-guest-page-fault', 'vmexit-virtual-instruction', 'vmexit-wfi', 'vmexit-interrupt']) assert.ok(ids.includes(id), id);
+  });
+
+  it('names SBI calls by the SBI specification', () => {
+    assert.strictEqual(sbiCallName(0x54494d45, 0), 'TIME sbi_set_timer (ext 0x54494d45 fid 0)');
+    assert.strictEqual(sbiCallName(0x4442434e, 0), 'DBCN sbi_debug_console_write (ext 0x4442434e fid 0)');
+    assert.strictEqual(sbiCallName(0x10, 3), 'BASE sbi_probe_extension (ext 0x10 fid 3)');
+    assert.strictEqual(sbiCallName(1, 0), 'legacy sbi_console_putchar (ext 0x1 fid 0)');
+    assert.match(sbiCallName(0x12345678, 0), /^unknown extension/);
   });
 });

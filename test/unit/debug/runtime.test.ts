@@ -1,6 +1,7 @@
 import * as assert from 'node:assert';
 import { helloRuntime, helloC, marker } from './helpers';
 import { ConfigError, planLaunch } from '../../../src/debug/runtime/launch';
+import { hitConditionMet } from '../../../src/debug/runtime/runtime';
 import { nodeFiles } from '../../../src/debug/session/session';
 import { root } from './helpers';
 
@@ -89,5 +90,17 @@ describe('debug/runtime on examples/hello', function () {
     assert.throws(() => planLaunch({ kernel: 'examples/hello/hello.elf', vcpus: 0 }, nodeFiles, root), (e: Error) => e instanceof ConfigError && e.option === 'vcpus');
     assert.throws(() => planLaunch({ kernel: 'examples/hello/hello.elf', bios: 'x' }, nodeFiles, root), (e: Error) => e instanceof ConfigError && e.option === 'bios');
     assert.throws(() => planLaunch({ kernel: 'examples/hello/hello.elf', symbols: [{ path: 'examples/hello/hello.c' }] }, nodeFiles, root), (e: Error) => e instanceof ConfigError && e.option === 'symbols[0]');
+  });
+
+  it('hit conditions: a plain number is that hit only; operators as written', () => {
+    assert.deepStrictEqual([1, 2, 3, 4].map((n) => hitConditionMet('3', n)), [false, false, true, false]);
+    assert.deepStrictEqual([2, 3, 4].map((n) => hitConditionMet('>= 3', n)), [false, true, true]);
+    assert.deepStrictEqual([2, 3, 4, 6].map((n) => hitConditionMet('% 3', n)), [false, true, false, true]);
+    assert.throws(() => hitConditionMet('three', 1), /hit condition/);
+  });
+
+  it('launch cwd: given, it is the source root for relative DWARF paths; absent, there is none', () => {
+    assert.strictEqual(planLaunch({ kernel: 'examples/hello/hello.elf', cwd: '.' }, nodeFiles, root).sourceRoot, root);
+    assert.strictEqual(planLaunch({ kernel: 'examples/hello/hello.elf' }, nodeFiles, root).sourceRoot, undefined);
   });
 });
