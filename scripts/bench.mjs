@@ -231,6 +231,8 @@ async function main() {
   // wall time from process start to the initramfs's BOOT-OK line and to the exit, hvscope under its
   // embedded hypervisor (nested and shadow) next to QEMU booting the same kernel and initramfs.
   const linuxRows = opts.quick ? [] : await benchLinux(useHvscope, useQemu, problems);
+  // A floating-point-heavy kernel (test/guests/perf/fpbench.c: FMA, division, square root).
+  const fpRows = opts.quick ? [] : await benchFp(useHvscope, useQemu, problems);
 
   printTable(rows, opts);
   if (problems.length) {
@@ -243,6 +245,7 @@ async function main() {
       ? `\nhvscope per-kernel instret: equal to the expected counts in every mode run (${counted.map((r) => r.mode).join(', ')})`
       : `\n${problems.length} problem(s), see above`);
   }
+  if (fpRows.length) printFp(fpRows);
   if (linuxRows.length) printLinux(linuxRows);
   return problems.length === 0 ? 0 : 1;
 }
@@ -309,4 +312,41 @@ function printLinux(rows) {
   console.log(head.map((h, i) => h.padEnd(w[i])).join('  '));
   for (const c of cells) console.log(c.map((x, i) => x.padEnd(w[i])).join('  '));
   for (const r of rows) if (r.reasons) console.log(`  ${r.engine} exits by reason: ${r.reasons}`);
+}
+
+async function benchFp(useHvscope, useQemu, problems) {
+  const elf = join(repoRoot, 'test', 'guests', 'perf', 'fpbench.elf');
+  const rows = [];
+  const line = (out) => /fpbench acc=([0-9a-f]+) r=([0-9a-f]+) instret=([0-9a-f]+)/.exec(out);
+  let instret, sums;
+  if (useHvscope) {
+    process.stdout.write('  fp hvscope ... ');
+    const r = await timedRun(process.execPath, hvscopeArgs(elf), HVSCOPE_TIMEOUT_MS);
+    const m = line(r.stdout);
+    console.log(m && r.code === 0 ? `${r.wall.toFixed(2)} s` : `FAILED (exit ${r.code})`);
+    if (!m || r.code !== 0) problems.push(`fpbench hvscope: exit ${r.code}`);
+    else { instret = parseInt(m[3], 16); sums = `${m[1]} ${m[2]}`; rows.push({ engine: 'hvscope', wall: r.wall }); }
+  }
+  if (useQemu) {
+    process.stdout.write('  fp qemu ... ');
+    const r = await timedRun(qemuBin, qemuArgs(elf, false), QEMU_TIMEOUT_MS);
+    const m = line(r.stdout);
+    console.log(m && r.code === 0 ? `${r.wall.toFixed(2)} s` : `FAILED (exit ${r.code})`);
+    if (!m || r.code !== 0) problems.push(`fpbench qemu: exit ${r.code}`);
+    else {
+      if (sums && sums !== `${m[1]} ${m[2]}`) problems.push(`MISMATCH fpbench: hvscope computed ${sums}, QEMU ${m[1]} ${m[2]}`);
+      rows.push({ engine: 'qemu', wall: r.wall });
+    }
+  }
+  for (const r of rows) r.instret = instret;
+  return rows;
+}
+
+function printFp(rows) {
+  const q = rows.find((r) => r.engine === 'qemu');
+  console.log('\nFloating point (test/guests/perf/fpbench.elf, M-mode; instret from hvscope, exact):');
+  for (const r of rows) {
+    const mips = r.instret ? (r.instret / r.wall / 1e6).toFixed(1) : '-';
+    console.log(`  ${r.engine.padEnd(8)} ${r.wall.toFixed(2).padStart(7)} s  ${mips.padStart(7)} MIPS${q && r !== q ? `  ${(r.wall / q.wall).toFixed(1)}x QEMU wall` : ''}`);
+  }
 }
