@@ -4,7 +4,7 @@ import { Machine, ISA_STRING, type StopCause } from '../machine/machine';
 import { bootBare } from '../machine/boot';
 import { bootHypervisor, type HypervisorSystem } from '../machine/hypervisorBoot';
 import { Elf64, isElf } from '../elf/elf64';
-import { UserError, GuestError } from '../common/errors';
+import { UserError } from '../common/errors';
 import { EXCEPTION_NAMES } from '../riscv/hart/csrs';
 import { RAM_DEFAULT_SIZE } from '../machine/memoryMap';
 import { Htif } from './htif';
@@ -238,4 +238,3 @@ export async function runCommand(args: string[]): Promise<number> {
   return exitCode ?? 0;
 }
 
-export { GuestError };
