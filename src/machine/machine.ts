@@ -205,14 +205,19 @@ export class Machine implements Clock, DmaMemory {
         this.ticks = next;
       }
       this.updateTimers();
-      const p = this.power;
-      if (p) {
-        this.power = undefined;
-        for (const h of this.harts) h.breakRequested = false;
-        return p.kind === 'poweroff' ? { kind: 'poweroff', code: p.code } : { kind: 'reset' };
-      }
+      const p = this.takePowerRequest();
+      if (p) return p;
     }
     return { kind: 'budget' };
+  }
+
+  /** A power-off or reset a device asked for, as the stop it causes (and forgotten once taken). */
+  private takePowerRequest(): StopCause | undefined {
+    const p = this.power;
+    if (!p) return undefined;
+    this.power = undefined;
+    for (const h of this.harts) h.breakRequested = false;
+    return p.kind === 'poweroff' ? { kind: 'poweroff', code: p.code } : { kind: 'reset' };
   }
 
   private updateTimers(): void {
@@ -240,7 +245,7 @@ export class Machine implements Clock, DmaMemory {
 
   /**
    * Runs one hart alone for up to `n` instructions (the debugger's instruction step): the other
-   * harts and time stand still meanwhile, so stepping never changes what the guest observes.
+   * harts stand still, and time advances by this hart's retired instructions only.
    */
   stepHart(h: Hart, n = 1): StopCause {
     this.current = h;
@@ -253,13 +258,7 @@ export class Machine implements Clock, DmaMemory {
       if (stop) return stop;
     }
     if (why === StopReason.Debug) return { kind: 'debug', hart: h.hartId };
-    const p = this.power;
-    if (p) {
-      this.power = undefined;
-      for (const x of this.harts) x.breakRequested = false;
-      return p.kind === 'poweroff' ? { kind: 'poweroff', code: p.code } : { kind: 'reset' };
-    }
-    return { kind: 'budget' };
+    return this.takePowerRequest() ?? { kind: 'budget' };
   }
 
   /** Retired instructions over all harts. */
