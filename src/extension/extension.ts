@@ -6,6 +6,7 @@ import { HvscopeAdapterFactory } from './adapterFactory';
 import { registerCommands } from './commands';
 import { DEBUG_TYPE } from './config';
 import { HvscopeConfigurationProvider, HvscopeDynamicProvider } from './configProvider';
+import { registerSessionEvents } from './sessionEvents';
 import { registerSessionUi } from './sessionUi';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new HvscopeConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new HvscopeDynamicProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
   );
+  registerSessionEvents(context);
   registerCommands(context);
   registerSessionUi(context);
 }

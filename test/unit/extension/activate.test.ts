@@ -9,6 +9,7 @@ const listeners: Record<string, Listener[]> = {};
 const commands = new Map<string, () => Promise<void>>();
 const factories = new Map<string, { createDebugAdapterDescriptor(s: unknown): unknown }>();
 const requests: [string, unknown][] = [];
+const trackers = new Map<string, { createDebugAdapterTracker(s: unknown): { onDidSendMessage(m: unknown): void } }>();
 let activeDebugSession: unknown;
 
 class EventEmitter<T> {
@@ -47,6 +48,7 @@ const fakeVscode = {
   debug: {
     get activeDebugSession() { return activeDebugSession; },
     registerDebugAdapterDescriptorFactory: (t: string, f: { createDebugAdapterDescriptor(s: unknown): unknown }) => { factories.set(t, f); return { dispose() {} }; },
+    registerDebugAdapterTrackerFactory: (t: string, f: { createDebugAdapterTracker(s: unknown): { onDidSendMessage(m: unknown): void } }) => { trackers.set(t, f); return { dispose() {} }; },
     registerDebugConfigurationProvider: (t: string) => { log.push(`provider ${t}`); return { dispose() {} }; },
     onDidStartDebugSession: on('start'),
     onDidTerminateDebugSession: on('terminate'),
@@ -92,6 +94,17 @@ describe('extension/activate (fake vscode)', () => {
     pty!.handleInput('ls\r');
     await commands.get('hvscope.continueToVmExit')!();
     assert.deepEqual(requests, [['hvscope/consoleInput', { text: 'ls\r' }], ['hvscope/continueToVmExit', {}]]);
+
+    // The tracker turns the adapter's stopped/continued events into the panels' refresh events.
+    const events = require('../../../src/extension/sessionEvents') as typeof import('../../../src/extension/sessionEvents'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const stops: unknown[] = [];
+    events.onDidStop((e) => stops.push([e.reason, e.threadId]));
+    const tracker = trackers.get('hvscope')!.createDebugAdapterTracker(session);
+    tracker.onDidSendMessage({ type: 'event', event: 'stopped', body: { reason: 'breakpoint', threadId: 2 } });
+    assert.deepEqual(stops, [['breakpoint', 2]]);
+    assert.equal(events.lastStopOf(session as never)?.reason, 'breakpoint');
+    tracker.onDidSendMessage({ type: 'event', event: 'continued', body: { threadId: 2 } });
+    assert.equal(events.lastStopOf(session as never), undefined);
 
     emit('terminate', session);
     assert.ok(log.includes('status disposed'));
