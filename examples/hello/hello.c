@@ -1,13 +1,16 @@
 // hello: hvscope's bundled example guest (`npm run demo`, and the debugger walkthrough).
 // Runs in M-mode on QEMU `virt` with no firmware: prints a banner and what it sees of the machine
-// (hart id, misa, mtime), computes something small through three levels of calls, powers off.
+// (hart id, misa, mtime), computes something small through three levels of calls, echoes the
+// console lines typed while it is stopped at `#BP echo`, powers off.
 // The `#BP <name>` comments mark lines the debugger tests set breakpoints on: look the marker up,
 // never hard-code the line number.
 #include <stdint.h>
 
 #define UART0_BASE   0x10000000UL  // ns16550a
 #define UART_THR     0             // transmit holding register (write)
+#define UART_RBR     0             // receiver buffer register (read)
 #define UART_LSR     5             // line status register
+#define UART_LSR_DR  0x01          // data ready: RBR holds a received byte
 #define UART_LSR_THRE 0x20         // THR empty: ready for the next byte
 #define SIFIVE_TEST  0x00100000UL  // SiFive test device: poweroff/fail
 #define TEST_PASS    0x5555u       // FINISHER_PASS
@@ -21,6 +24,15 @@ static void uart_putc(char c) {
   while ((uart[UART_LSR] & UART_LSR_THRE) == 0) {
   }
   uart[UART_THR] = (uint8_t)c;
+}
+
+// The next received byte, or -1 when none arrives within `reads` polls of LSR.
+static int uart_getc(unsigned long reads) {
+  volatile uint8_t *uart = (volatile uint8_t *)UART0_BASE;
+  for (; reads != 0; reads--) {
+    if ((uart[UART_LSR] & UART_LSR_DR) != 0) return uart[UART_RBR];
+  }
+  return -1;
 }
 
 static void puts_(const char *s) {
@@ -122,6 +134,43 @@ static int wait_ticks(uint64_t ticks) {
   return 0;
 }
 
+// The console: lines typed before the guest gets here (in the debugger's console terminal while
+// stopped at `#BP echo`) are echoed back, one by one. With no input the
+// guest goes on after a short wait, so the demo and the tests run to the end untouched; an empty
+// line, or a longer silence after a line, ends the echo. Polling, not interrupts: the example
+// stays one file of straight-line code.
+#define ECHO_FIRST_READS 200000UL   // short: nothing typed ahead means no echo session
+#define ECHO_NEXT_READS  20000000UL // longer: room to type the next line
+#define ECHO_LINE_MAX    72
+
+static unsigned __attribute__((noinline)) echo_lines(void) {
+  char line[ECHO_LINE_MAX + 1];
+  unsigned len = 0, lines = 0;
+  int prev = 0;
+  unsigned long reads = ECHO_FIRST_READS;
+  for (;;) {
+    int c = uart_getc(reads);
+    if (c < 0) break;
+    reads = ECHO_NEXT_READS;
+    if (c == '\n' && prev == '\r') { prev = c; continue; } // CR LF is one line end
+    prev = c;
+    if (c == '\r' || c == '\n') {
+      if (len == 0) break; // an empty line ends the echo
+      line[len] = '\0';
+      puts_("  echo    : ");
+      puts_(line);
+      puts_("\n");
+      lines++;
+      len = 0;
+    } else if (c == 0x7f || c == '\b') {
+      if (len > 0) len--; // backspace
+    } else if (len < ECHO_LINE_MAX && c >= ' ' && c < 0x7f) {
+      line[len++] = (char)c;
+    }
+  }
+  return lines;
+}
+
 #define COLLATZ_LIMIT 300
 #define WAIT_TICKS 1000 // 100 us at 10 MHz
 
@@ -146,6 +195,14 @@ int main(void) {
   puts_(" (");
   put_dec(best.steps);
   puts_(" steps)\n");
+
+  puts_("  console : lines typed now are echoed (type while stopped here, then continue)\n");
+  unsigned echoed = echo_lines(); // #BP echo
+  if (echoed != 0) {
+    puts_("  console : ");
+    put_dec(echoed);
+    puts_(echoed == 1 ? " line echoed\n" : " lines echoed\n");
+  }
 
   int ok = best.start == 231 && best.steps == 127;
   puts_(ok ? "bye: powering off with status 0\n" : "bye: WRONG RESULT, powering off with status 1\n"); // #BP done

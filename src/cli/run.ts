@@ -1,6 +1,6 @@
 // `hvscope run`: boots a machine headless with the guest console on stdio.
 import { readFileSync, existsSync, statSync } from 'node:fs';
-import { Machine, ISA_STRING, type StopCause } from '../machine/machine';
+import { Machine, ISA_STRING, type StopCause, type EngineKind } from '../machine/machine';
 import { bootBare } from '../machine/boot';
 import { bootHypervisor, type HypervisorSystem } from '../machine/hypervisorBoot';
 import { Elf64, isElf } from '../elf/elf64';
@@ -23,6 +23,12 @@ export interface RunOptions {
   htif: boolean;
   paging: 'nested' | 'shadow';
   exits: boolean;
+  /** Execution engine (default: the translator). */
+  engine: EngineKind;
+  /** Run an interpreter machine beside a translator machine and stop at the first divergence. */
+  lockstep: boolean;
+  /** Print the translated blocks' listing to stderr at the end. */
+  jitStats: boolean;
 }
 
 export const RUN_USAGE = `usage: hvscope run [options]
@@ -40,9 +46,12 @@ By default the guest runs under the embedded hypervisor (VS-mode, SBI from the h
   --disk FILE            virtio-blk image
   --max-insns N          stop with an error after N retired instructions
   --htif                 honour the ELF's tohost/fromhost symbols (exit code from tohost)
+  --engine interp|jit    execution engine: the interpreter, or the block translator (default jit)
+  --lockstep             run interp and jit machines side by side; stop at the first divergence (exit 6)
+  --jit-stats            print the translator's counters to stderr at the end
 Exit status: the guest's power-off code (0 = pass); 1 for bad options or files, or a VM the
 hypervisor had to stop; 2 for a guest kernel panic; 3 when the guest is stuck in a trap loop;
-4 when --max-insns is reached; 5 when nothing can ever run again.`;
+4 when --max-insns is reached; 5 when nothing can ever run again; 6 when --lockstep found a divergence.`;
 
 export function parseSize(s: string, option: string): number {
   const m = /^(\d+)([KMG]?)i?B?$/i.exec(s.trim());
@@ -54,7 +63,7 @@ export function parseSize(s: string, option: string): number {
 }
 
 export function parseRunArgs(args: string[]): RunOptions {
-  const o: RunOptions = { bare: false, memory: RAM_DEFAULT_SIZE, harts: 1, htif: false, paging: 'nested', exits: false };
+  const o: RunOptions = { bare: false, memory: RAM_DEFAULT_SIZE, harts: 1, htif: false, paging: 'nested', exits: false, engine: 'jit', lockstep: false, jitStats: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -84,6 +93,13 @@ export function parseRunArgs(args: string[]): RunOptions {
       }
       case '--htif': o.htif = true; break;
       case '--exits': o.exits = true; break;
+      case '--engine': {
+        const v = value();
+        if (v !== 'interp' && v !== 'jit') throw new UserError(`--engine: expected interp or jit, got '${v}'`);
+        o.engine = v; break;
+      }
+      case '--lockstep': o.lockstep = true; break;
+      case '--jit-stats': o.jitStats = true; break;
       case '--paging': {
         const v = value();
         if (v !== 'nested' && v !== 'shadow') throw new UserError(`--paging: expected nested or shadow, got '${v}'`);
@@ -155,13 +171,13 @@ export async function runCommand(args: string[]): Promise<number> {
   let hv: HypervisorSystem | undefined;
   let pushInput: (b: Uint8Array) => void;
   if (o.bare) {
-    m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: watch, disk });
+    m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: watch, disk, engine: o.engine });
     bootBare(m, { kernel, bios, initrd, bootargs: o.append, isa: ISA_STRING });
     pushInput = (b) => m.uart.pushInput(b);
   } else {
     hv = bootHypervisor({
       kernel, initrd, bootargs: o.append, memoryBytes: o.memory, vcpus: o.harts, paging: o.paging,
-      console: watch, disk, consoleInput: { readByte: () => sbiInput.shift() ?? -1 },
+      console: watch, disk, consoleInput: { readByte: () => sbiInput.shift() ?? -1 }, engine: o.engine,
     });
     m = hv.machine;
     const uart = hv.vm.devices.uart;
@@ -227,6 +243,10 @@ export async function runCommand(args: string[]): Promise<number> {
     stdin.removeAllListeners('data');
   }
   if (message) process.stderr.write(`${message}\n`);
+  if (o.jitStats) {
+    if (m.jit) process.stderr.write(`jit: ${Object.entries(m.jit.stats()).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    else process.stderr.write('jit: off (--engine interp)\n');
+  }
   if (o.exits && hv) {
     // The figures of the shadow-vs-nested comparison: guest instructions, hardware page walks
     // (software TLB misses) and the memory references each made (2-D walks read both stages).

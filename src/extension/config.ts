@@ -58,6 +58,8 @@ export interface LaunchConfig {
   paging?: Paging;
   stopOnEntry?: boolean;
   cwd?: string;
+  /** A terminal of the extension shows the guest console: the adapter keeps guest output out of the Debug Console. */
+  consoleTerminal?: boolean;
   [key: string]: unknown;
 }
 
@@ -137,6 +139,8 @@ export function launchActiveElf(ctx: ResolveContext): LaunchConfig | undefined {
  * becomes a launch of the active ELF; then the settings fill `memory` and `paging`, and `cwd`
  * defaults to the workspace folder. Options the user wrote are never overwritten. `paging` is not
  * added for `machine: "bare"`, which the adapter rejects (it has no embedded hypervisor).
+ * `consoleTerminal` follows the `hvscope.openConsole` setting: with the terminal open, guest output
+ * goes there only and the Debug Console keeps the adapter's own messages.
  */
 export function resolveLaunchConfig(config: Partial<LaunchConfig>, ctx: ResolveContext): ResolveResult {
   let c: Partial<LaunchConfig> = { ...config };
@@ -151,5 +155,16 @@ export function resolveLaunchConfig(config: Partial<LaunchConfig>, ctx: ResolveC
   if (out.memory === undefined) out.memory = ctx.settings.defaultMemory;
   if (out.paging === undefined && out.machine !== 'bare') out.paging = ctx.settings.defaultPaging;
   if (out.cwd === undefined && ctx.workspaceFolder !== undefined) out.cwd = ctx.workspaceFolder;
+  if (out.consoleTerminal === undefined && ctx.settings.openConsole) out.consoleTerminal = true;
   return { kind: 'launch', config: out };
+}
+
+/**
+ * Whether a session gets the console terminal: as its configuration says (resolveLaunchConfig set
+ * it from the setting, or the user wrote it), else as the setting says. The adapter sends guest
+ * output to the Debug Console exactly when `consoleTerminal` is not true, so the two never both
+ * miss it (a terminal the configuration asks for opens even with the setting off).
+ */
+export function opensConsoleTerminal(config: Partial<LaunchConfig>, settings: HvscopeSettings): boolean {
+  return typeof config.consoleTerminal === 'boolean' ? config.consoleTerminal : settings.openConsole;
 }

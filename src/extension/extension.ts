@@ -6,8 +6,11 @@ import { HvscopeAdapterFactory } from './adapterFactory';
 import { registerCommands } from './commands';
 import { DEBUG_TYPE } from './config';
 import { HvscopeConfigurationProvider, HvscopeDynamicProvider } from './configProvider';
+import { registerExampleCommand } from './example';
+import { registerPanels } from './panels';
 import { registerSessionEvents } from './sessionEvents';
 import { registerSessionUi } from './sessionUi';
+import { registerTranslationPanel } from './translation/panel';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -17,7 +20,10 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerSessionEvents(context);
   registerCommands(context);
+  registerExampleCommand(context);
   registerSessionUi(context);
+  registerPanels(context);
+  registerTranslationPanel(context);
 }
 
 export function deactivate(): void {

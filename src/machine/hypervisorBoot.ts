@@ -2,7 +2,7 @@
 // runs one hart per vCPU in VS/VU-mode; every trap into HS-mode ends the hart's run as a VM exit,
 // which the TypeScript hypervisor (src/hypervisor) handles before re-entering the guest. The guest
 // sees its own device set and a device tree without a CLINT (SBI TIME/IPI, or Sstc).
-import { Machine, type StopCause } from './machine';
+import { Machine, type StopCause, type EngineKind } from './machine';
 import { planImage } from './loaders';
 import { buildDeviceTree } from './deviceTree';
 import { RAM_BASE } from './memoryMap';
@@ -30,6 +30,8 @@ export interface HypervisorBootOptions {
   console: ByteSink;
   consoleInput?: ConsoleInput;
   disk?: BlockBackend;
+  /** Execution engine of the host machine (default: the translator). */
+  engine?: EngineKind;
 }
 
 export interface HypervisorSystem {
@@ -43,7 +45,7 @@ export function bootHypervisor(o: HypervisorBootOptions): HypervisorSystem {
   if (o.memoryBytes % (2 * MiB) !== 0) throw new UserError(`--memory: guest RAM must be a multiple of 2 MiB under the hypervisor`);
   // The host machine's RAM holds the hypervisor's tables and the guest's RAM (at a different
   // address than the guest sees: GPA 0x8000_0000 is not HPA 0x8000_0000).
-  const machine = new Machine({ memoryBytes: o.memoryBytes + TABLES_BYTES, harts: o.vcpus, console: { write() { /* the host UART is not the guest's */ } } });
+  const machine = new Machine({ memoryBytes: o.memoryBytes + TABLES_BYTES, harts: o.vcpus, console: { write() { /* the host UART is not the guest's */ } }, engine: o.engine });
   const vm = new Vm({
     harts: machine.harts, clock: machine, guestRamBytes: o.memoryBytes, tablesBytes: TABLES_BYTES,
     memoryMode: o.paging, sstc: true, console: o.console, consoleInput: o.consoleInput, disk: o.disk,

@@ -16,6 +16,7 @@ import { Hart, StopReason } from '../riscv/hart/hart';
 import { CodeCache } from '../riscv/hart/codeCache';
 import { SystemMemory } from '../riscv/hart/memory';
 import { UserError } from '../common/errors';
+import { Jit } from '../jit/jit';
 import * as MAP from './memoryMap';
 
 /** Retired instructions per tick of the 10 MHz timebase: each hart runs at 100 virtual MIPS. */
@@ -34,7 +35,11 @@ export interface MachineConfig {
   rtcEpochMs?: number;
   /** Block device behind virtio-mmio slot 0 (the other slots are empty, as on QEMU virt). */
   disk?: BlockBackend;
+  /** Execution engine: the interpreter alone, or the block translator over it (default). */
+  engine?: EngineKind;
 }
+
+export type EngineKind = 'interp' | 'jit';
 
 /** A timer outside the CLINT and the harts (the hypervisor's virtual timers). */
 export interface TimerSource {
@@ -69,6 +74,8 @@ export class Machine implements Clock, DmaMemory {
   readonly rtc: GoldfishRtc;
   readonly test: SifiveTest;
   readonly virtio: VirtioMmio[] = [];
+  /** The block translator when `config.engine` is 'jit' (its listings: `jit.blocks()`, ...). */
+  readonly jit: Jit | undefined;
 
   /** Time in ticks at the start of the current round; idle time skipped in WFI is included. */
   private ticks = 0;
@@ -89,9 +96,11 @@ export class Machine implements Clock, DmaMemory {
     if (config.harts < 1 || config.harts > 8) throw new UserError(`harts must be between 1 and 8, got ${config.harts}`);
     this.ram = new Ram(MAP.RAM_BASE, config.memoryBytes);
     this.memory = new SystemMemory(this.ram, this.bus, this);
-    this.code = new CodeCache(config.memoryBytes / 4096);
+    this.code = new CodeCache(config.memoryBytes / 4096, MAP.RAM_BASE);
     const ext = config.extensions ?? 'acdfhimsu';
     for (let i = 0; i < config.harts; i++) this.harts.push(new Hart(i, this.memory, this.code, ext));
+    this.jit = (config.engine ?? 'jit') === 'jit' ? new Jit(this.code, config.memoryBytes / 4096) : undefined;
+    if (this.jit) for (const h of this.harts) this.jit.attach(h);
 
     const irqs: HartIrqInputs = { setPending: (hart, bit, level) => this.harts[hart]?.csr.setHwPending(bit, level) };
     this.plic = new Plic(config.harts, irqs);

@@ -11,12 +11,15 @@ export const HVSCOPE_REQUESTS = {
   pageTable: 'hvscope/pageTable',
   translate: 'hvscope/translate',
   exitLog: 'hvscope/exitLog',
+  shadowDiff: 'hvscope/shadowDiff',
   consoleInput: 'hvscope/consoleInput',
 } as const;
 
 /** Event names (DAP `event`). */
 export const HVSCOPE_EVENTS = {
   console: 'hvscope/console',
+  /** The machine at a glance (the status bar item): sent at every stop and every continue. */
+  status: 'hvscope/status',
 } as const;
 
 /** Arguments of the three custom continues: the thread (vCPU/hart) whose stop is awaited; all threads run. */
@@ -101,6 +104,78 @@ export interface TranslateResponseBody {
   outcome: string;
   /** Host-physical address when the translation succeeds. */
   pa?: string;
+  /** When the walk faults: where it stopped and the trap-value registers the trap would write. */
+  fault?: TranslateFault;
+}
+
+/** A translation fault as the hart would report it (hypervisor.adoc "Trap Value Registers", htval, htinst). */
+export interface TranslateFault {
+  kind: 'page-fault' | 'guest-page-fault' | 'access-fault';
+  /** mcause/scause exception code and its name. */
+  cause: number;
+  causeName: string;
+  /** Which walk stopped: the first (satp/vsatp) walk, or the final G-stage walk of the GPA. */
+  walk: 'first' | 'final';
+  /** Level of the step where it stopped (-1: before any table was read). */
+  level: number;
+  /** Guest-page faults: the faulting GPA; `implicit` when it was a VS-stage PTE access. */
+  gpa?: string;
+  implicit?: boolean;
+  /** The mode that takes the trap: 'M', 'HS' (or 'S' without the H extension), 'VS'. */
+  target: 'M' | 'HS' | 'S' | 'VS';
+  /** The trap-value CSRs the trap writes, by spec name (stval, vstval, htval, htinst, mtval, mtval2, mtinst), hex or a description. */
+  writes: { csr: string; value: string }[];
+}
+
+export interface ShadowDiffArguments {
+  threadId?: number;
+  /** At most this many rows (default 500). */
+  limit?: number;
+}
+
+/** How a guest mapping and the shadow table agree, per region. */
+export type ShadowDiffState =
+  /** The guest maps it; no shadow leaf yet (filled on the first access: normal, lazy). */
+  | 'not-filled'
+  /** Part of a guest superpage has shadow leaves, part not. */
+  | 'partly-filled'
+  /** Shadow leaf agrees with the guest translation. */
+  | 'in-sync'
+  /** Shadow leaf agrees, but is read-only until the guest PTE's D bit is set (first store faults again). */
+  | 'write-protected'
+  /** Shadow leaf maps another host page than the guest translation gives, or the guest no longer maps it. */
+  | 'stale'
+  /** Shadow leaf grants a permission (R/W/X/U) the guest PTE does not. */
+  | 'stale-permissions';
+
+export interface ShadowDiffRow {
+  /** Guest virtual address and size of the region (a guest leaf, or one 4 KiB shadow page). */
+  va: string;
+  size: string;
+  state: ShadowDiffState;
+  /** The guest's translation: GPA, host page, flags ("VRWXUGAD"); absent when the guest does not map it. */
+  guestGpa?: string;
+  guestHpa?: string;
+  guestFlags?: string;
+  /** The shadow leaf: host page and flags; absent when not filled. */
+  shadowHpa?: string;
+  shadowFlags?: string;
+  /** Partly filled superpages: 4 KiB shadow pages present of the total. */
+  filled?: number;
+  pages?: number;
+  note?: string;
+}
+
+export interface ShadowDiffResponseBody {
+  /** Guest satp MODE name, and the shadow table's. */
+  guestMode: string;
+  shadowMode: string;
+  rows: ShadowDiffRow[];
+  /** Counts per state over everything compared (rows may be cut at `limit`). */
+  counts: Partial<Record<ShadowDiffState, number>>;
+  truncated?: boolean;
+  /** Why there is nothing to compare (not shadow paging, bare machine). */
+  message?: string;
 }
 
 export interface ExitLogArguments {
@@ -143,4 +218,40 @@ export interface ConsoleInputArguments {
 /** Body of the `hvscope/console` event: guest console output since the last event. */
 export interface ConsoleEventBody {
   text: string;
+}
+
+/** What one vCPU (or hart, on a bare machine) is doing, for the status bar. */
+export type VcpuRunState = 'running' | 'stopped' | 'parked' | 'wfi';
+
+export interface VcpuStatus {
+  /** DAP thread id. */
+  threadId: number;
+  /** 'vCPU 0' under the hypervisor, 'hart 0' on a bare machine. */
+  name: string;
+  /** 'parked': not started (SBI HSM STOPPED, or a bare hart waiting for its start) or suspended. */
+  state: VcpuRunState;
+  /** Privilege mode name: M, HS, S, U, VS, VU. */
+  privilege: string;
+  /** Instructions this hart retired since reset. */
+  retired: number;
+}
+
+/** Body of the `hvscope/status` event. */
+export interface StatusEventBody {
+  /** True from a continue until the next stop. */
+  running: boolean;
+  machine: 'hypervisor' | 'bare';
+  /** Memory virtualization of the embedded hypervisor; 'bare' on a bare machine (no second stage). */
+  paging: 'nested' | 'shadow' | 'bare';
+  /** MODE of the guest's own table (satp as the guest sees it: vsatp, or the shadowed satp): "Sv39", "Bare". */
+  guestMode: string;
+  vcpus: VcpuStatus[];
+  /** The thread the last stop was about. */
+  focus: number;
+  /** VM exits handled so far (0 on a bare machine). */
+  exits: number;
+  /** Instructions retired by all harts. */
+  retired: number;
+  /** 'jit' when the binary translator runs, 'interp' otherwise. */
+  engine: 'jit' | 'interp';
 }

@@ -18,12 +18,16 @@ export interface LaunchArguments {
   memory?: unknown;
   vcpus?: unknown;
   paging?: unknown;
+  /** Execution engine: "jit" (default, the block translator) or "interp". */
+  engine?: unknown;
   machine?: unknown;
   bios?: unknown;
   disk?: unknown;
   symbols?: unknown;
   stopOnEntry?: unknown;
   cwd?: unknown;
+  /** Set by the VS Code extension when its terminal shows the guest console (then the Debug Console does not). */
+  consoleTerminal?: unknown;
 }
 
 export interface SymbolFile {
@@ -44,12 +48,15 @@ export interface LaunchPlan {
   memoryBytes: number;
   vcpus: number;
   paging: 'nested' | 'shadow';
+  engine: 'interp' | 'jit';
   diskPath?: string;
   symbols: SymbolFile[];
   stopOnEntry: boolean;
   cwd: string;
   /** The `cwd` option made absolute, when given: the folder for relative DWARF source paths. */
   sourceRoot?: string;
+  /** A terminal shows the guest console (`hvscope/console` events): guest output stays out of the Debug Console. */
+  consoleTerminal: boolean;
 }
 
 /** A launch option is wrong: `option` names it for the message. */
@@ -60,7 +67,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN = new Set(['kernel', 'initrd', 'bootargs', 'memory', 'vcpus', 'paging', 'machine', 'bios', 'disk', 'symbols', 'stopOnEntry', 'cwd',
+const KNOWN = new Set(['kernel', 'initrd', 'bootargs', 'memory', 'vcpus', 'paging', 'engine', 'machine', 'bios', 'disk', 'symbols', 'stopOnEntry', 'cwd', 'consoleTerminal',
   // set by VS Code itself
   'type', 'request', 'name', '__sessionId', '__configurationTarget', 'noDebug', '__restart', 'presentation', 'preLaunchTask', 'postDebugTask', 'internalConsoleOptions', 'debugServer', 'trace']);
 
@@ -110,12 +117,15 @@ export function planLaunch(args: LaunchArguments, files: HostFiles, defaultCwd: 
   const pagingOpt = str(args, 'paging') ?? 'nested';
   if (pagingOpt !== 'nested' && pagingOpt !== 'shadow') throw new ConfigError('paging', `expected "nested" or "shadow", got "${pagingOpt}"`);
   if (args.paging !== undefined && machineOpt === 'bare') throw new ConfigError('paging', 'applies to the embedded hypervisor only, not to "machine": "bare"');
+  const engineOpt = str(args, 'engine') ?? 'jit';
+  if (engineOpt !== 'interp' && engineOpt !== 'jit') throw new ConfigError('engine', `expected "jit" or "interp", got "${engineOpt}"`);
   let vcpus = 1;
   if (args.vcpus !== undefined) {
     if (typeof args.vcpus !== 'number' || !Number.isInteger(args.vcpus) || args.vcpus < 1 || args.vcpus > 8) throw new ConfigError('vcpus', `expected an integer 1..8, got ${JSON.stringify(args.vcpus)}`);
     vcpus = args.vcpus;
   }
   const memoryBytes = args.memory === undefined ? RAM_DEFAULT_SIZE : parseMemory(args.memory);
+  if (args.consoleTerminal !== undefined && typeof args.consoleTerminal !== 'boolean') throw new ConfigError('consoleTerminal', `expected true or false, got ${JSON.stringify(args.consoleTerminal)}`);
   if (args.stopOnEntry !== undefined && typeof args.stopOnEntry !== 'boolean') throw new ConfigError('stopOnEntry', `expected true or false, got ${JSON.stringify(args.stopOnEntry)}`);
   const bootargs = args.bootargs === undefined ? undefined : (() => {
     if (typeof args.bootargs !== 'string') throw new ConfigError('bootargs', `expected a string, got ${JSON.stringify(args.bootargs)}`);
@@ -152,7 +162,8 @@ export function planLaunch(args: LaunchArguments, files: HostFiles, defaultCwd: 
   }
   return {
     machine: machineOpt, kernelPath: kernel.path, kernel: kernel.bytes, bios: bios?.bytes, biosPath: bios?.path,
-    initrd: initrd?.bytes, bootargs, memoryBytes, vcpus, paging: pagingOpt, diskPath, symbols,
+    initrd: initrd?.bytes, bootargs, memoryBytes, vcpus, paging: pagingOpt, engine: engineOpt, diskPath, symbols,
     stopOnEntry: (args.stopOnEntry as boolean | undefined) ?? false, cwd, sourceRoot: cwdOpt === undefined ? undefined : cwd,
+    consoleTerminal: (args.consoleTerminal as boolean | undefined) ?? false,
   };
 }

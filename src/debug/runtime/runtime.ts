@@ -20,6 +20,9 @@ import type { LaunchPlan } from './launch';
 import { EvalError, evaluate, interpolate, parseExpression, type EvalContext, type Width } from './expr';
 import { causeName, sbiCallName, exitFilterId, exitFilterIdForCause, exitVariables, trapFilterId, type ActiveFilter } from './filters';
 import { unwind, type RawFrame } from './unwind';
+import type { JitListingSource } from '../../jit/listing';
+import { modeName as satpModeName } from '../../mmu/pte';
+import type { StatusEventBody, VcpuRunState } from '../../protocol/requests';
 
 export type StopReasonKind = 'entry' | 'pause' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'exception' | 'goto';
 
@@ -1166,6 +1169,51 @@ export class Runtime {
       a += BigInt(d.len);
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ panels and status
+
+  /**
+   * The binary translator's listing (the binary-translation panel), or undefined when the session
+   * runs the interpreter only. TODO(lead): the translator (src/jit, issue 7) is to expose its
+   * listing on the Machine, probably as `machine.jit`; this reads that property untyped until it
+   * exists — replace the cast with the real field then.
+   */
+  translation(): JitListingSource | undefined {
+    const m = this.machine as unknown as { jit?: JitListingSource } | undefined;
+    return m?.jit ?? undefined;
+  }
+
+  /** The machine at a glance, for the status bar (`hvscope/status`). Cheap: a few fields per hart. */
+  status(): StatusEventBody {
+    const tg = this.target;
+    const vcpus = tg.threads.map((t) => {
+      const h = t.hart;
+      let state: VcpuRunState;
+      if (t.vcpu) state = t.vcpu.state === 'wfi' ? 'wfi' : t.vcpu.state === 'running' ? (this.running ? 'running' : 'stopped') : 'parked';
+      else state = h.parked ? 'parked' : h.wfi ? 'wfi' : this.running ? 'running' : 'stopped';
+      return { threadId: t.id, name: this.vm ? `vCPU ${t.id - 1}` : `hart ${t.id - 1}`, state, privilege: this.modeName(t), retired: h.retired };
+    });
+    const focus = tg.thread(this.focus) ?? tg.threads[0];
+    return {
+      running: this.running,
+      machine: this.vm ? 'hypervisor' : 'bare',
+      paging: this.vm ? this.plan.paging : 'bare',
+      guestMode: satpModeName(Number(this.guestSatp(focus) >> 60n), false),
+      vcpus,
+      focus: focus.id,
+      exits: this.vm ? this.vm.exitLog.total : 0,
+      retired: vcpus.reduce((n, v) => n + v.retired, 0),
+      engine: this.translation() ? 'jit' : 'interp',
+    };
+  }
+
+  /** satp as the thread's guest sees it: the shadowed satp, vsatp, or the hart's own satp. */
+  private guestSatp(t: Thread): bigint {
+    const tg = this.target;
+    if (t.vcpu?.shadow) return (BigInt(t.vcpu.shadow.satpHi >>> 0) << 32n) | BigInt(t.vcpu.shadow.satpLo >>> 0);
+    if (this.vm || t.hart.virt) return tg.csrHs(t, CSR.vsatp) ?? 0n;
+    return tg.csrHs(t, CSR.satp) ?? 0n;
   }
 
   /** Console input for the guest: UART receive and the SBI console. */

@@ -1,16 +1,21 @@
 // Custom requests (src/protocol/requests.ts): the three continues, page tables, translate, the exit
-// log and statistics, console input.
+// log and statistics, console input; the translation panel's requests are in ./translation.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { HvscopeSession } from './session';
 import { continueTo } from './execution';
+import { translationRequest } from './translation';
+import { TRANSLATION_REQUESTS } from '../../protocol/translation';
 import { causeName } from '../runtime/filters';
 import { UserError } from '../../common/errors';
 import { CSR } from '../../riscv/hart/csrs';
-import { dumpTable, viaGStage, type WalkTrace } from '../../mmu/inspect';
+import { dumpTable, viaGStage, type InspectResult, type WalkTrace } from '../../mmu/inspect';
+import type { Thread, Target } from '../runtime/target';
+import { collectLeaves, shadowDiff, type GuestLeaf } from './shadowDiff';
 import { Access, modeName, type PteFields } from '../../mmu/pte';
 import {
   HVSCOPE_REQUESTS, type ConsoleInputArguments, type ContinueToArguments, type ExitLogArguments, type ExitLogResponseBody,
-  type PageTableArguments, type PageTableResponseBody, type TranslateArguments, type TranslateResponseBody, type TranslateWalk,
+  type PageTableArguments, type PageTableResponseBody, type ShadowDiffArguments, type ShadowDiffResponseBody, type TranslateArguments,
+  type TranslateFault, type TranslateResponseBody, type TranslateWalk,
 } from '../../protocol/requests';
 
 const hx = (v: bigint | number): string => `0x${BigInt(v).toString(16)}`;
@@ -46,6 +51,7 @@ export function customRequest(s: HvscopeSession, command: string, response: Debu
     case HVSCOPE_REQUESTS.continueToGuestEntry: continueTo(s, response, 'entry', (a as ContinueToArguments).threadId); return;
     case HVSCOPE_REQUESTS.pageTable: s.guard(response, () => { response.body = pageTable(s, a as unknown as PageTableArguments); s.sendResponse(response); }); return;
     case HVSCOPE_REQUESTS.translate: s.guard(response, () => { response.body = translate(s, a as unknown as TranslateArguments); s.sendResponse(response); }); return;
+    case HVSCOPE_REQUESTS.shadowDiff: s.guard(response, () => { response.body = shadowDiffBody(s, a as ShadowDiffArguments); s.sendResponse(response); }); return;
     case HVSCOPE_REQUESTS.exitLog: s.guard(response, () => { response.body = exitLog(s, a as ExitLogArguments); s.sendResponse(response); }); return;
     case HVSCOPE_REQUESTS.consoleInput:
       s.guard(response, () => {
@@ -55,6 +61,7 @@ export function customRequest(s: HvscopeSession, command: string, response: Debu
         s.sendResponse(response);
       });
       return;
+    case TRANSLATION_REQUESTS.blocks: case TRANSLATION_REQUESTS.block: translationRequest(s, command, response, a); return;
     default:
       s.unknownRequest(response, command);
   }
@@ -109,12 +116,90 @@ function translate(s: HvscopeSession, a: TranslateArguments): TranslateResponseB
   if (typeof a.address !== 'string') throw new UserError('hvscope/translate: needs { address: string }');
   const va = BigInt.asUintN(64, rt.evaluate(t.id, a.address));
   const access = a.access === 'fetch' ? Access.Fetch : a.access === 'store' ? Access.Store : Access.Load;
-  const r = rt.target.walk(t, va, access);
+  return translateBody(rt.target, t, rt.target.walk(t, va, access), va, a.access ?? 'load', rt.vm !== undefined);
+}
+
+/** The translate response for a debugger walk `r` of `va` (exported for the panel's unit tests). */
+export function translateBody(tg: Target, t: Thread, r: InspectResult, va: bigint, access: 'fetch' | 'load' | 'store', hypervisor: boolean): TranslateResponseBody {
   const o = r.outcome;
   return {
     address: hx(va), twoStage: r.twoStage, first: walkBody(r.first), final: r.final ? walkBody(r.final) : undefined,
     outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}${o.pageSize ? ` (${o.pageSize / 1024n} KiB page)` : ''}` : faultText(o),
     pa: o.kind === 'ok' ? hx(o.pa) : undefined,
+    fault: translateFault(tg, t, r, va, access, hypervisor),
+  };
+}
+
+/**
+ * Where the trap of a failed translation goes and which trap-value CSRs it writes
+ * (hypervisor.adoc "Trap Entry", "Hypervisor Trap Value Register (htval)", "Hypervisor Trap
+ * Instruction Register (htinst)"; machine.adoc mtval2/mtinst). Guest-page faults cannot be
+ * delegated to VS (hedeleg bits 20, 21, 23 are read-only zero), so they reach HS or M.
+ */
+export function translateFault(tg: Target, t: Thread, r: InspectResult, va: bigint, access: 'fetch' | 'load' | 'store', hypervisor: boolean): TranslateFault | undefined {
+  const o = r.outcome;
+  if (o.kind !== 'fault') return undefined;
+  const hasH = hypervisor || tg.csrHs(t, CSR.hedeleg) !== undefined;
+  const bit = 1n << BigInt(o.cause);
+  const medeleg = tg.csrHs(t, CSR.medeleg) ?? 0n, hedeleg = tg.csrHs(t, CSR.hedeleg) ?? 0n;
+  let target: TranslateFault['target'];
+  if ((medeleg & bit) === 0n) target = 'M';
+  else if (r.twoStage && o.fault !== 'guest-page-fault' && (hedeleg & bit) !== 0n) target = 'VS';
+  else target = hasH ? 'HS' : 'S';
+  const gpf = o.fault === 'guest-page-fault';
+  const tval2 = gpf && o.gpa !== undefined ? hx(o.gpa >> 2n) : '0x0';
+  // Explicit loads, stores and AMOs get the transformed instruction (or 0); fetches and other traps 0.
+  const tinst = gpf && o.implicit ? `${hx(o.htinst ?? 0)} (pseudoinstruction: implicit VS-stage PTE ${o.htinst === 0x3020 ? 'write' : 'read'})`
+    : access === 'fetch' ? '0x0' : '0x0 or the transformed instruction of the faulting access';
+  const gva = r.twoStage ? '1 (stval holds a guest virtual address)' : '0';
+  let writes: TranslateFault['writes'];
+  switch (target) {
+    case 'VS': writes = [{ csr: 'vstval', value: hx(va) }]; break;
+    case 'S': writes = [{ csr: 'stval', value: hx(va) }]; break;
+    case 'HS': writes = [{ csr: 'stval', value: hx(va) }, { csr: 'htval', value: tval2 }, { csr: 'htinst', value: tinst }, { csr: 'hstatus.GVA', value: gva }]; break;
+    default: writes = [{ csr: 'mtval', value: hx(va) }, ...(hasH ? [{ csr: 'mtval2', value: tval2 }, { csr: 'mtinst', value: tinst }, { csr: 'mstatus.GVA', value: gva }] : [])];
+  }
+  return {
+    kind: o.fault, cause: o.cause, causeName: causeName(o.cause, false),
+    walk: r.final && r.final.outcome.kind === 'fault' ? 'final' : 'first', level: o.level,
+    gpa: o.gpa !== undefined ? hx(o.gpa) : undefined, implicit: o.implicit, target, writes,
+  };
+}
+
+/** hvscope/shadowDiff: the guest's table against the shadow table (paging "shadow" only). */
+function shadowDiffBody(s: HvscopeSession, a: ShadowDiffArguments): ShadowDiffResponseBody {
+  const rt = s.runtime();
+  const t = rt.thread(a.threadId ?? rt.focus);
+  const tg = rt.target;
+  const none = (message: string): ShadowDiffResponseBody => ({ guestMode: 'none', shadowMode: 'none', rows: [], counts: {}, message });
+  const sh = t.vcpu?.shadow;
+  if (!rt.vm || !sh) return none(rt.vm ? 'no shadow page tables: the session does not use paging "shadow"' : 'machine "bare": no embedded hypervisor, no shadow page tables');
+  const guestSatp = (BigInt(sh.satpHi >>> 0) << 32n) | BigInt(sh.satpLo >>> 0);
+  const guestMode = Number(guestSatp >> 60n);
+  const [glo, ghi] = rt.vm.gstage.hgatp(0);
+  const hg = (BigInt(ghi >>> 0) << 32n) | BigInt(glo >>> 0);
+  const gmem = (hg >> 60n) !== 0n ? viaGStage(tg.ramPeek, Number(hg >> 60n), hg & ((1n << 44n) - 1n)) : tg.ramPeek;
+  let guest: GuestLeaf[];
+  let complete = true;
+  if (guestMode === 0) {
+    // Guest satp Bare: GVA = GPA, the shadow maps guest RAM 1:1 (shadow.ts); U is the shadow's choice.
+    const g = rt.vm.guestMem;
+    guest = [{ va: BigInt(g.base), size: BigInt(g.size), gpa: BigInt(g.base), flags: 'VRWXU-AD' }];
+  } else {
+    const c = collectLeaves(gmem, guestMode, (guestSatp & ((1n << 44n) - 1n)) << 12n, pteFlags);
+    guest = c.leaves.map((l) => ({ va: l.va, size: l.size, gpa: l.target, flags: l.flags }));
+    complete &&= c.complete;
+  }
+  const shadowRoot = BigInt(sh.rootHpa);
+  const sc = collectLeaves(tg.ramPeek, sh.shadowMode, shadowRoot, pteFlags);
+  complete &&= sc.complete;
+  const d = shadowDiff(guest, sc.leaves.map((l) => ({ va: l.va, size: l.size, hpa: l.target, flags: l.flags })), (gpa) => {
+    const h = tg.physToHost(gpa);
+    return h === undefined ? undefined : BigInt(h);
+  }, a.limit ?? 500);
+  return {
+    guestMode: modeName(guestMode, false), shadowMode: modeName(sh.shadowMode, false), rows: d.rows, counts: d.counts,
+    truncated: d.truncated || !complete || undefined,
   };
 }
 

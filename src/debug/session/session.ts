@@ -64,7 +64,12 @@ export class HvscopeSession extends LoggingDebugSession {
   readonly vars = new VariableHandles();
   /** Breakpoint requests as last received, re-applied after a restart. */
   readonly remembered = new Map<string, unknown>();
-  /** With no terminal attached, guest console output also goes to the Debug Console. */
+  /**
+   * With no terminal attached, guest console output also goes to the Debug Console (`output`
+   * events), so any DAP client sees it. The VS Code extension sets the launch option
+   * `consoleTerminal` when its terminal shows the console: then only `hvscope/console` carries it
+   * and the Debug Console keeps the adapter's own messages (issue 6, "Guest console").
+   */
   consoleToDebugConsole = true;
   private configured = false;
 
@@ -111,10 +116,15 @@ export class HvscopeSession extends LoggingDebugSession {
         ev.body.allThreadsStopped = true;
         if (e.stop.description) ev.body.description = e.stop.description;
         if (e.stop.hitBreakpointIds) ev.body.hitBreakpointIds = e.stop.hitBreakpointIds;
+        // Status first: whoever refreshes at the stop already sees the machine as it stopped.
+        this.sendStatus();
         this.sendEvent(ev);
         break;
       }
-      case 'continued': this.sendEvent(new ContinuedEvent(e.threadId, true)); break;
+      case 'continued':
+        this.sendEvent(new ContinuedEvent(e.threadId, true));
+        this.sendStatus();
+        break;
       case 'exited':
         this.sendEvent(new ExitedEvent(e.code));
         this.sendEvent(new TerminatedEvent());
@@ -128,7 +138,13 @@ export class HvscopeSession extends LoggingDebugSession {
     }
   }
 
+  /** `hvscope/status` for the status bar (a custom event: other DAP clients ignore it). */
+  private sendStatus(): void {
+    if (this.rt) this.sendEvent(new Event(HVSCOPE_EVENTS.status, this.rt.status()));
+  }
+
   private newRuntime(plan: LaunchPlan): Runtime {
+    this.consoleToDebugConsole = !plan.consoleTerminal;
     const rt = new Runtime({
       paths: { dirname: path.dirname, basename: path.basename, resolve: (d, p) => path.resolve(d, p) },
       openDisk: (p) => new FileDisk(p),

@@ -17,10 +17,13 @@ export class CodeCache {
   private readonly harts: Hart[] = [];
   /** Listeners told when a page of code is invalidated (the translator, the debugger's views). */
   readonly onInvalidate: ((ramPage: number) => void)[] = [];
+  /** Listeners told when everything is dropped (`clear`). */
+  readonly onClear: (() => void)[] = [];
   /** Pages dropped so far (statistics). */
   invalidations = 0;
 
-  constructor(ramPages: number) {
+  /** `ramBase`: physical address of RAM offset 0 (for messages and listings). */
+  constructor(ramPages: number, readonly ramBase = 0x8000_0000) {
     this.pages = new Array(ramPages).fill(undefined);
   }
 
@@ -50,6 +53,7 @@ export class CodeCache {
   clear(): void {
     this.pages.fill(undefined);
     for (const h of this.harts) h.fetchOps = null;
+    for (const l of this.onClear) l();
   }
 
   /** The op at virtual pc (lo) whose page starts at RAM offset `pageBase`. */

@@ -27,6 +27,15 @@ export const EV_BREAK = 4;
 /** `fetchOps` of a page that must be fetched through translation every time (no op is ever cached in it). */
 const UNCACHED_PAGE: (Op | undefined)[] = new Array<Op | undefined>(2048);
 
+/**
+ * An inner loop with the contract of `Hart.interpret`: run from `steps` while steps < budget,
+ * stop after an instruction that raised EV_BREAK or an exception (entering its trap with
+ * `trapFromExc`) or at a breakpoint, and return the new step count with the pc in pcLo/pcHi.
+ */
+export interface ExecutionEngine {
+  runInner(h: Hart, steps: number, budget: number): number;
+}
+
 /** Why `run` returned. */
 export const enum StopReason { Budget = 0, Wfi = 1, Break = 2, VmExit = 3, Debug = 4 }
 
@@ -64,6 +73,11 @@ export class Hart {
    */
   interceptHs = false;
   private vmExit = false;
+  /**
+   * Another execution engine (the translator, jit/) that runs the inner loop in place of
+   * `interpret`; null: interpret. `run` keeps the interrupt checks and stop reasons either way.
+   */
+  engine: ExecutionEngine | null = null;
   /** A stopped vCPU (SBI HSM) or a hart held in reset: the machine does not run it. */
   parked = false;
   /** Instructions attempted by the last `run` call. */
@@ -784,67 +798,7 @@ export class Hart {
         if (this.debugStop !== undefined) { this.lastSteps = steps; return StopReason.Debug; }
       }
       const retiredBefore = this.retired;
-      let ops: (Op | undefined)[] | null = null;
-      let page = 0, off = 0;
-      for (;;) {
-        if (steps >= budget) {
-          // Invariant: with ops set the next pc is page + off (off may have run past the page);
-          // without, the pc field already holds it (a jump or a fetch wrote it).
-          if (ops !== null) {
-            const lo = (page + off) | 0;
-            if ((lo >>> 0) < (page >>> 0)) this.pcHi = (this.pcHi + 1) | 0;
-            this.pcLo = lo;
-          }
-          break;
-        }
-        steps++;
-        let op: Op | undefined;
-        if (ops !== null && off < 4096 && (op = ops[off >>> 1]) !== undefined) {
-          this.pcLo = page | off;
-        } else {
-          if (ops !== null) {
-            // Fell off the end of the page (or into an op not decoded yet): the pc follows on.
-            if (off >= 4096) {
-              const next = (page + 4096) | 0;
-              if (next === 0) this.pcHi = (this.pcHi + 1) | 0;
-              page = next; off -= 4096;
-            }
-            this.pcLo = page | off;
-          }
-          op = this.fetch();
-          if (op === undefined) { this.trapFromExc(undefined); break; }
-          ops = this.fetchOps;
-          page = this.pcLo & ~0xfff; off = this.pcLo & 0xfff;
-        }
-        if (this.breakpoints !== null) {
-          const key = vaKey(this.pcLo, this.pcHi);
-          if (key !== this.resumeKey && this.breakpoints.has(key)) {
-            this.debugStop = { kind: 'breakpoint', pcKey: key };
-            steps--;
-            break;
-          }
-          this.resumeKey = NaN;
-        }
-        op.exec(this, op);
-        const ev = this.event;
-        if (ev === 0) { off += op.len; this.retired++; continue; }
-        if (ev & EV_EXC) { this.trapFromExc(op); break; }
-        this.retired++; // counted per instruction: CSR reads of minstret/time must see it exactly
-        if (ev & EV_JUMP) {
-          if (ev & EV_BREAK) break;
-          this.event = 0;
-          const lo = this.pcLo;
-          // Same page: keep walking it; otherwise the next iteration fetches.
-          if (ops !== null && (lo & ~0xfff) === page && ops === this.fetchOps) off = lo & 0xfff;
-          else { ops = null; }
-          continue;
-        }
-        // EV_BREAK alone: the instruction falls through; leave the loop with the pc after it.
-        const lo = this.pcLo, nlo = (lo + op.len) | 0;
-        this.pcLo = nlo;
-        if ((nlo >>> 0) < (lo >>> 0)) this.pcHi = (this.pcHi + 1) | 0;
-        break;
-      }
+      steps = this.engine !== null ? this.engine.runInner(this, steps, budget) : this.interpret(steps, budget);
       if (this.retired !== retiredBefore) this.trapsWithoutProgress = 0;
       this.lastSteps = steps;
       if (this.vmExit) { this.vmExit = false; return StopReason.VmExit; }
@@ -856,10 +810,81 @@ export class Hart {
     return StopReason.Budget;
   }
 
+  /**
+   * The interpreter's inner loop: runs instructions from `steps` up to `budget` until one raises
+   * EV_BREAK or an exception (after entering the trap), a breakpoint, or the budget; returns the
+   * new step count with the pc field holding the next pc. `run` checks interrupts around it.
+   */
+  interpret(steps: number, budget: number): number {
+    let ops: (Op | undefined)[] | null = null;
+    let page = 0, off = 0;
+    for (;;) {
+      if (steps >= budget) {
+        // Invariant: with ops set the next pc is page + off (off may have run past the page);
+        // without, the pc field already holds it (a jump or a fetch wrote it).
+        if (ops !== null) {
+          const lo = (page + off) | 0;
+          if ((lo >>> 0) < (page >>> 0)) this.pcHi = (this.pcHi + 1) | 0;
+          this.pcLo = lo;
+        }
+        break;
+      }
+      steps++;
+      let op: Op | undefined;
+      if (ops !== null && off < 4096 && (op = ops[off >>> 1]) !== undefined) {
+        this.pcLo = page | off;
+      } else {
+        if (ops !== null) {
+          // Fell off the end of the page (or into an op not decoded yet): the pc follows on.
+          if (off >= 4096) {
+            const next = (page + 4096) | 0;
+            if (next === 0) this.pcHi = (this.pcHi + 1) | 0;
+            page = next; off -= 4096;
+          }
+          this.pcLo = page | off;
+        }
+        op = this.fetch();
+        if (op === undefined) { this.trapFromExc(undefined); break; }
+        ops = this.fetchOps;
+        page = this.pcLo & ~0xfff; off = this.pcLo & 0xfff;
+      }
+      if (this.breakpoints !== null) {
+        const key = vaKey(this.pcLo, this.pcHi);
+        if (key !== this.resumeKey && this.breakpoints.has(key)) {
+          this.debugStop = { kind: 'breakpoint', pcKey: key };
+          steps--;
+          break;
+        }
+        this.resumeKey = NaN;
+      }
+      op.exec(this, op);
+      const ev = this.event;
+      if (ev === 0) { off += op.len; this.retired++; continue; }
+      if (ev & EV_EXC) { this.trapFromExc(op); break; }
+      this.retired++; // counted per instruction: CSR reads of minstret/time must see it exactly
+      if (ev & EV_JUMP) {
+        if (ev & EV_BREAK) break;
+        this.event = 0;
+        const lo = this.pcLo;
+        // Same page: keep walking it; otherwise the next iteration fetches.
+        if (ops !== null && (lo & ~0xfff) === page && ops === this.fetchOps) off = lo & 0xfff;
+        else { ops = null; }
+        continue;
+      }
+      // EV_BREAK alone: the instruction falls through; leave the loop with the pc after it.
+      const lo = this.pcLo, nlo = (lo + op.len) | 0;
+      this.pcLo = nlo;
+      if ((nlo >>> 0) < (lo >>> 0)) this.pcHi = (this.pcHi + 1) | 0;
+      break;
+    }
+    return steps;
+  }
+
   /** Set by the machine (a device powered off, a debugger pause) to leave `run` early. */
   breakRequested = false;
 
-  private trapFromExc(op: Op | undefined): void {
+  /** Enters the trap for the pending exception `exc` of `op` (undefined: the fetch faulted). */
+  trapFromExc(op: Op | undefined): void {
     const cause = this.exc;
     this.exc = -1;
     this.trapsWithoutProgress++;

@@ -1,6 +1,6 @@
 // Launch configuration rules of the extension (src/extension/config.ts), without VS Code.
 import assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, initialConfigurations, isElf, readSettings, resolveLaunchConfig, type HvscopeSettings, type ResolveContext } from '../../../src/extension/config';
+import { DEFAULT_SETTINGS, initialConfigurations, isElf, opensConsoleTerminal, readSettings, resolveLaunchConfig, type HvscopeSettings, type ResolveContext } from '../../../src/extension/config';
 
 const ELF_HEAD = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]);
 const settings: HvscopeSettings = { ...DEFAULT_SETTINGS, defaultMemory: '1G', defaultPaging: 'shadow' };
@@ -52,7 +52,20 @@ describe('extension/config', () => {
       const r = resolveLaunchConfig({ type: 'hvscope', request: 'launch', name: 'x', kernel: 'k.elf' }, ctx());
       assert.equal(r.kind, 'launch');
       if (r.kind !== 'launch') return;
-      assert.deepEqual(r.config, { type: 'hvscope', request: 'launch', name: 'x', kernel: 'k.elf', memory: '1G', paging: 'shadow', cwd: '/ws' });
+      assert.deepEqual(r.config, { type: 'hvscope', request: 'launch', name: 'x', kernel: 'k.elf', memory: '1G', paging: 'shadow', cwd: '/ws', consoleTerminal: true });
+    });
+    it('asks for the console terminal when hvscope.openConsole is on, and keeps what the user wrote', () => {
+      const cfg = { type: 'hvscope', request: 'launch', name: 'x', kernel: 'k' };
+      const off = resolveLaunchConfig(cfg, ctx({ settings: { ...settings, openConsole: false } }));
+      assert.equal(off.kind === 'launch' && 'consoleTerminal' in off.config, false, 'setting off: the adapter echoes to the Debug Console');
+      const mine = resolveLaunchConfig({ ...cfg, consoleTerminal: false }, ctx());
+      assert.equal(mine.kind === 'launch' && mine.config.consoleTerminal, false);
+    });
+    it('opens the terminal as the configuration says, else as the setting says', () => {
+      assert.equal(opensConsoleTerminal({ consoleTerminal: true }, { ...settings, openConsole: false }), true);
+      assert.equal(opensConsoleTerminal({ consoleTerminal: false }, settings), false);
+      assert.equal(opensConsoleTerminal({}, settings), true);
+      assert.equal(opensConsoleTerminal({}, { ...settings, openConsole: false }), false);
     });
     it('never overwrites what the user wrote', () => {
       const r = resolveLaunchConfig({ type: 'hvscope', request: 'launch', name: 'x', kernel: 'k', memory: 64 * 1024 * 1024, paging: 'nested', cwd: 'sub' }, ctx());

@@ -1,0 +1,213 @@
+// The translation cache: blocks keyed by the guest physical (RAM) address of their first
+// instruction plus the translation context, heat counters for the first tier, page-granular
+// invalidation (stores to code through CodeCache.onInvalidate, a cleared code cache), and the
+// listing source for the binary-translation panel (listing.ts).
+import type { CodeCache } from '../riscv/hart/codeCache';
+import type { Hart } from '../riscv/hart/hart';
+import { Block, BlockEnd, describeContext, type ContextKey } from './block';
+import { discover, translateRegion, mnemonic, type RegionBlock } from './translator';
+import type { JitBlockInfo, JitGuestInsn, JitLink, JitListingSource } from './listing';
+import { disassemble } from '../riscv/isa/disasm';
+
+/** Executions of a block start in the interpreter before it is translated (new functions start in V8's bytecode tier). */
+export const HOT_THRESHOLD = 24;
+/** Invalidated blocks kept for the listing (with their history). */
+const DEAD_KEPT = 512;
+
+/** Marker in the heat map: this start cannot be translated (straddles the page end). */
+const NEVER = -1;
+
+/** Limits of one region (one compiled function). */
+const REGION_BLOCKS = 16;
+const REGION_INSNS = 400;
+const BRANCHES = new Set(['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
+/** Blocks ending with these do not fall through to the next pc. */
+const NO_FALLTHROUGH = new Set(['jal', 'jalr', 'ecall', 'ebreak', 'mret', 'sret']);
+
+class PageEntry {
+  /** The block to enter at each start (key), and every block compiled in the page. */
+  readonly blocks = new Map<number, Block>();
+  readonly all: Block[] = [];
+  readonly heat = new Map<number, number>();
+}
+
+export class JitCache implements JitListingSource {
+  private readonly pages: (PageEntry | undefined)[];
+  private readonly live = new Set<Block>();
+  private readonly dead: Block[] = [];
+  private nextId = 1;
+  /** The hart running now (invalidations are stamped with its retired count). */
+  current: Hart | undefined;
+  readonly counters = { compiled: 0, regionBlocks: 0, executions: 0, chainHits: 0, lookups: 0, invalidatedBlocks: 0, storeInvalidations: 0, clears: 0, fenceI: 0, interpreted: 0 };
+
+  constructor(private readonly code: CodeCache, ramPages: number) {
+    this.pages = new Array<PageEntry | undefined>(ramPages).fill(undefined);
+    code.onInvalidate.push((p) => this.invalidatePage(p, `store to page 0x${(code.ramBase + p * 4096).toString(16)}`));
+    code.onClear.push(() => this.clear('code cache cleared'));
+  }
+
+  /** Key of a block start within its page. */
+  static key(off: number, ctx: ContextKey): number {
+    return (off >>> 1) | (ctx << 11);
+  }
+
+  /**
+   * The block for virtual pc (lo, hi) at RAM offset `ramOff` in context `ctx`, translating it once
+   * it is hot; undefined while it is interpreted.
+   */
+  lookup(h: Hart, ramOff: number, lo: number, hi: number, ctx: ContextKey): Block | undefined {
+    const page = ramOff >>> 12;
+    let e = this.pages[page];
+    const key = JitCache.key(ramOff & 0xfff, ctx);
+    if (e !== undefined) {
+      const b = e.blocks.get(key);
+      if (b !== undefined && b.vaLo === lo && b.vaHi === hi) return b;
+    } else {
+      e = new PageEntry();
+      this.pages[page] = e;
+    }
+    const heat = (e.heat.get(key) ?? 0);
+    if (heat === NEVER) return undefined;
+    if (heat + 1 < HOT_THRESHOLD) { e.heat.set(key, heat + 1); return undefined; }
+    const b = this.compile(h, e, ramOff, lo, hi, ctx);
+    if (b === undefined) e.heat.set(key, NEVER);
+    return b;
+  }
+
+  /**
+   * Translates the region that starts at (lo, hi): the block there and the blocks of the same
+   * page it reaches by static branches, jumps and fallthrough, compiled into one function.
+   */
+  private compile(h: Hart, e: PageEntry, ramOff: number, lo: number, hi: number, ctx: ContextKey): Block | undefined {
+    const page = ramOff >>> 12;
+    const vpage = lo & ~0xfff;
+    const pageOps = this.code.pageOps(page) ?? null;
+    const list: RegionBlock[] = [];
+    const records: Block[] = [];
+    const seen = new Set<number>();
+    const queue = [lo & 0xfff];
+    let total = 0;
+    const samePage = (tlo: number, thi: number): boolean => thi === hi && (tlo & ~0xfff) === vpage;
+    while (queue.length > 0 && list.length < REGION_BLOCKS && total < REGION_INSNS) {
+      const off = queue.shift()!;
+      if (seen.has(off)) continue;
+      seen.add(off);
+      const blo = (vpage | off) | 0;
+      const ops = discover(h, page * 4096, blo);
+      if (ops.length === 0) continue;
+      const rec = new Block(this.nextId++, blo, hi, page, page * 4096 + off, ctx, this.code.pageOps(page) ?? pageOps);
+      list.push({ lo: blo, hi, ops, record: rec });
+      records.push(rec);
+      total += ops.length;
+      let endOff = off, lastOff = off;
+      for (const op of ops) { lastOff = endOff; endOff += op.len; }
+      const last = ops[ops.length - 1], name = mnemonic(last);
+      if (BRANCHES.has(name) || name === 'jal') {
+        const t = (vpage + lastOff + last.imm) | 0;
+        const th = (hi + (last.imm >> 31) + (((t >>> 0) < ((vpage + lastOff) >>> 0)) ? 1 : 0)) | 0;
+        if (samePage(t, th)) queue.push(t & 0xfff);
+      }
+      if (!NO_FALLTHROUGH.has(name) && last.d !== undefined && endOff < 4096) queue.push(endOff);
+    }
+    if (list.length === 0) return undefined;
+    const t = translateRegion(h, list);
+    records.forEach((r, i) => r.init(list[i].ops, t.shapes[i], t.fn, i, t.source, records));
+    const key = JitCache.key(ramOff & 0xfff, ctx);
+    const old = e.blocks.get(key);
+    if (old !== undefined && (old.vaLo !== lo || old.vaHi !== hi)) this.kill(old, 'replaced (same physical address, other virtual address)', h.retired);
+    e.blocks.set(key, records[0]);
+    e.heat.delete(key);
+    // The region's other blocks become entries where none exists yet (entering there later
+    // runs this function instead of waiting to get hot).
+    for (const r of records.slice(1)) {
+      const k = JitCache.key(r.ramOff & 0xfff, ctx);
+      const cur = e.blocks.get(k);
+      if (cur === undefined || !cur.live || cur.vaLo !== r.vaLo || cur.vaHi !== r.vaHi) { e.blocks.set(k, r); e.heat.delete(k); }
+    }
+    for (const r of records) { e.all.push(r); this.live.add(r); }
+    this.counters.compiled++;
+    this.counters.regionBlocks += records.length;
+    return records[0];
+  }
+
+  private kill(b: Block, reason: string, retired: number): void {
+    if (!b.live) return;
+    b.live = false;
+    b.invalidations.push({ retired, reason });
+    b.taken = null; b.fall = null;
+    this.live.delete(b);
+    this.dead.push(b);
+    if (this.dead.length > DEAD_KEPT) this.dead.splice(0, this.dead.length - DEAD_KEPT);
+    this.counters.invalidatedBlocks++;
+  }
+
+  /** Drops the blocks of RAM page `page` (its code changed). */
+  invalidatePage(page: number, reason: string): void {
+    const e = this.pages[page];
+    if (e === undefined) return;
+    this.pages[page] = undefined;
+    if (e.all.length === 0) return;
+    this.counters.storeInvalidations++;
+    const retired = this.current?.retired ?? 0;
+    for (const b of e.all) this.kill(b, reason, retired);
+  }
+
+  /** Drops every block (reset, restore, or a test). */
+  clear(reason: string): void {
+    this.counters.clears++;
+    const retired = this.current?.retired ?? 0;
+    for (const b of [...this.live]) this.kill(b, reason, retired);
+    this.pages.fill(undefined);
+  }
+
+  // ---------------------------------------------------------------- JitListingSource
+
+  blocks(): readonly JitBlockInfo[] {
+    return [...this.dead, ...this.live].sort((a, b) => a.id - b.id).map((b) => this.info(b));
+  }
+
+  block(id: number): JitBlockInfo | undefined {
+    for (const b of this.live) if (b.id === id) return this.info(b);
+    const d = this.dead.find((b) => b.id === id);
+    return d && this.info(d);
+  }
+
+  blockContaining(pa: number): JitBlockInfo | undefined {
+    const off = pa - this.code.ramBase;
+    const e = this.pages[Math.floor(off / 4096)];
+    if (e === undefined || off < 0) return undefined;
+    let best: Block | undefined;
+    for (const b of e.all) if (b.live && off >= b.ramOff && off < b.ramOff + b.bytes && (best === undefined || b.id > best.id)) best = b;
+    return best && this.info(best);
+  }
+
+  stats(): Record<string, number> {
+    let executions = 0;
+    for (const b of this.live) executions += b.executions;
+    return { ...this.counters, executions, liveBlocks: this.live.size, deadBlocksListed: this.dead.length };
+  }
+
+  private info(b: Block): JitBlockInfo {
+    const start = (BigInt(b.vaHi >>> 0) << 32n) | BigInt(b.vaLo >>> 0);
+    let pc = start;
+    const guest: JitGuestInsn[] = b.ops.map((op) => {
+      const g = { pc, raw: op.raw >>> 0, len: op.len, text: op.d === undefined ? '(illegal)' : disassemble(op.d, pc) };
+      pc += BigInt(op.len);
+      return g;
+    });
+    const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const links: JitLink[] = [];
+    const fallTarget = start + BigInt(b.bytes);
+    // Chained: a block of the same function (a direct transfer), or the run loop's successor link.
+    const chained = (lo: number, hi: number, link: Block | null): number | undefined =>
+      b.peerAt(lo, hi)?.id ?? (link?.live && link.vaLo === lo && link.vaHi === hi ? link.id : undefined);
+    const endLo = (b.vaLo + b.bytes) | 0, endHi = ((endLo >>> 0) < (b.vaLo >>> 0) ? b.vaHi + 1 : b.vaHi) | 0;
+    if (b.end === BlockEnd.Branch || b.end === BlockEnd.Jump) links.push({ kind: 'taken', target: big(b.takenLo, b.takenHi), chainedTo: chained(b.takenLo, b.takenHi, b.taken) });
+    if (b.end === BlockEnd.Indirect) links.push({ kind: 'indirect', target: big(b.lastIndirectLo, b.lastIndirectHi), chainedTo: b.taken?.live ? b.taken.id : undefined });
+    if (b.end !== BlockEnd.Jump && b.end !== BlockEnd.Indirect) links.push({ kind: 'fallthrough', target: fallTarget, chainedTo: chained(endLo, endHi, b.fall) });
+    return {
+      id: b.id, start, end: start + BigInt(b.bytes), pa: this.code.ramBase + b.ramOff, context: describeContext(b.ctx),
+      guest, generated: b.source, executions: b.executions, links, invalidations: [...b.invalidations], live: b.live,
+    };
+  }
+}

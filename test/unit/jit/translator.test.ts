@@ -1,0 +1,178 @@
+// The translator against the interpreter: hand-assembled programs run on both engines in
+// lockstep, compared after every run (pc, x, f, retired, trap CSRs), with budgets that cut
+// blocks at every point.
+import assert from 'node:assert';
+import { Asm, I, R } from '../riscv/hart/asm';
+import { RAM, setX, getX } from '../riscv/hart/harness';
+import { CSR } from '../../../src/riscv/hart/csrs';
+import { pair, lockstep, state } from './rig';
+
+const rType = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number): number =>
+  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
+const iType = (imm: number, rs1: number, f3: number, rd: number, op: number): number =>
+  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
+const bType = (imm: number, rs2: number, rs1: number, f3: number): number =>
+  ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12)
+    | (((imm >> 1) & 0xf) << 8) | (((imm >> 11) & 1) << 7) | 0x63) | 0;
+const X = {
+  sll: (d: number, a: number, b: number) => rType(0, b, a, 1, d, 0x33),
+  srl: (d: number, a: number, b: number) => rType(0, b, a, 5, d, 0x33),
+  sra: (d: number, a: number, b: number) => rType(0x20, b, a, 5, d, 0x33),
+  slt: (d: number, a: number, b: number) => rType(0, b, a, 2, d, 0x33),
+  sltu: (d: number, a: number, b: number) => rType(0, b, a, 3, d, 0x33),
+  xor: (d: number, a: number, b: number) => rType(0, b, a, 4, d, 0x33),
+  or: (d: number, a: number, b: number) => rType(0, b, a, 6, d, 0x33),
+  and: (d: number, a: number, b: number) => rType(0, b, a, 7, d, 0x33),
+  mul: (d: number, a: number, b: number) => rType(1, b, a, 0, d, 0x33),
+  mulh: (d: number, a: number, b: number) => rType(1, b, a, 1, d, 0x33),
+  mulhsu: (d: number, a: number, b: number) => rType(1, b, a, 2, d, 0x33),
+  mulhu: (d: number, a: number, b: number) => rType(1, b, a, 3, d, 0x33),
+  divu: (d: number, a: number, b: number) => rType(1, b, a, 5, d, 0x33),
+  addw: (d: number, a: number, b: number) => rType(0, b, a, 0, d, 0x3b),
+  subw: (d: number, a: number, b: number) => rType(0x20, b, a, 0, d, 0x3b),
+  sllw: (d: number, a: number, b: number) => rType(0, b, a, 1, d, 0x3b),
+  sraw: (d: number, a: number, b: number) => rType(0x20, b, a, 5, d, 0x3b),
+  mulw: (d: number, a: number, b: number) => rType(1, b, a, 0, d, 0x3b),
+  srli: (d: number, a: number, sh: number) => iType(sh & 63, a, 5, d, 0x13),
+  srai: (d: number, a: number, sh: number) => iType((sh & 63) | 0x400, a, 5, d, 0x13),
+  slliw: (d: number, a: number, sh: number) => iType(sh & 31, a, 1, d, 0x1b),
+  sraiw: (d: number, a: number, sh: number) => iType((sh & 31) | 0x400, a, 5, d, 0x1b),
+  addiw: (d: number, a: number, imm: number) => iType(imm, a, 0, d, 0x1b),
+  sltiu: (d: number, a: number, imm: number) => iType(imm, a, 3, d, 0x13),
+  xori: (d: number, a: number, imm: number) => iType(imm, a, 4, d, 0x13),
+  andi: (d: number, a: number, imm: number) => iType(imm, a, 7, d, 0x13),
+  lbu: (d: number, a: number, imm: number) => iType(imm, a, 4, d, 0x03),
+  lwu: (d: number, a: number, imm: number) => iType(imm, a, 6, d, 0x03),
+  blt: (a: number, b: number, off: number) => bType(off, b, a, 4),
+  bgeu: (a: number, b: number, off: number) => bType(off, b, a, 7),
+  auipc: (d: number, imm20: number) => (((imm20 & 0xfffff) << 12) | (d << 7) | 0x17) | 0,
+};
+
+/** A loop body `n` times: t6 counts down; the body then falls to a parking `j .`. */
+function loop(body: (a: Asm) => void, n = 200): Asm {
+  const a = new Asm(RAM);
+  a.emit(I.addi(R.t6, 0, n));
+  a.label('top');
+  body(a);
+  a.emit(I.addi(R.t6, R.t6, -1));
+  a.bne(R.t6, 0, 'top');
+  a.label('park').halt();
+  a.label('trap').halt();
+  return a;
+}
+
+const seed = (h: import('../../../src/riscv/hart/hart').Hart): void => {
+  setX(h, R.a0, 0xffff_ffff_ffff_fff0n);
+  setX(h, R.a1, 0x0000_0000_ffff_ffffn);
+  setX(h, R.a2, 0x8000_0000_0000_0001n);
+  setX(h, R.a3, 63);
+  setX(h, R.a4, 32);
+  setX(h, R.a5, 31);
+  setX(h, R.s2, RAM + 0x8000);
+};
+
+describe('jit: translated blocks against the interpreter', () => {
+  it('64-bit arithmetic with carries, constant and variable shifts (0, 31, 32, 63), compares, multiplies', () => {
+    const a = loop((a) => {
+      a.emit(I.add(R.t0, R.a0, R.a1), I.add(R.a0, R.a0, R.t0), I.sub(R.t1, R.a1, R.a0), I.addi(R.a1, R.a1, 17), I.addi(R.t2, R.a1, -2048));
+      for (const sh of [0, 1, 31, 32, 33, 63]) a.emit(I.slli(R.s0, R.a2, sh), X.srli(R.s1, R.a2, sh), X.srai(R.s3, R.a2, sh), I.add(R.a6, R.a6, R.s0), X.xor(R.a6, R.a6, R.s1), X.xor(R.a6, R.a6, R.s3));
+      for (const r of [R.a3, R.a4, R.a5, 0]) a.emit(X.sll(R.s0, R.a2, r), X.srl(R.s1, R.a0, r), X.sra(R.s3, R.a2, r), I.add(R.a7, R.a7, R.s0), X.xor(R.a7, R.a7, R.s1), I.add(R.a7, R.a7, R.s3));
+      a.emit(X.slt(R.t3, R.a0, R.a1), X.sltu(R.t4, R.a0, R.a1), X.sltiu(R.t5, R.a0, -1), X.xori(R.s4, R.a0, -1), X.andi(R.s4, R.s4, -256), X.or(R.s4, R.s4, R.t3));
+      a.emit(X.addw(R.s0, R.a0, R.a1), X.subw(R.s1, R.a1, R.a0), X.sllw(R.s3, R.a1, R.a5), X.sraw(R.s3, R.s3, R.a4), X.slliw(R.s0, R.s0, 31), X.sraiw(R.s1, R.s1, 3), X.addiw(R.s1, R.s1, -1));
+      a.emit(X.mul(R.t0, R.a0, R.a2), X.mulh(R.t1, R.a0, R.a2), X.mulhsu(R.t2, R.a2, R.a1), X.mulhu(R.t3, R.a0, R.a1), X.mulw(R.t4, R.a1, R.a2), X.divu(R.t5, R.a0, R.a1), I.add(R.a2, R.a2, R.t0), X.xor(R.a2, R.a2, R.t3));
+      a.emit(X.auipc(R.gp, 0x12345), I.lui(R.tp, 0x80000), I.add(0, R.a0, R.a1));
+    });
+    const p = pair(a, 'trap', seed);
+    lockstep(p, 40_000, [997, 13, 1, 4096]);
+    assert.ok(p.jit.jit!.stats().compiled > 0, 'nothing was translated');
+    assert.notStrictEqual(getX(p.jit.harts[0], R.a6), 0n);
+  });
+
+  it('branches both ways (signed and unsigned) and nested loops', () => {
+    const a = new Asm(RAM);
+    a.emit(I.addi(R.t6, 0, 120));
+    a.label('outer').emit(I.addi(R.t5, 0, 7));
+    a.label('inner').emit(I.addi(R.a0, R.a0, -3), X.blt(R.a0, R.a1, 8), I.addi(R.a2, R.a2, 1), X.bgeu(R.a0, R.a1, 8), I.addi(R.a3, R.a3, 1), I.addi(R.t5, R.t5, -1));
+    a.bne(R.t5, 0, 'inner');
+    a.emit(I.addi(R.t6, R.t6, -1));
+    a.bne(R.t6, 0, 'outer');
+    a.label('trap').halt();
+    const p = pair(a, 'trap', (h) => { setX(h, R.a0, 100); setX(h, R.a1, -50); });
+    lockstep(p, 30_000, [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]);
+  });
+
+  it('loads and stores of every width, misaligned ones included', () => {
+    const a = loop((a) => {
+      a.emit(I.sd(R.a0, R.s2, 0), I.sw(R.a1, R.s2, 12), I.sh(R.a2, R.s2, 18), I.sb(R.a0, R.s2, 23), I.sd(R.a1, R.s2, 33), I.sw(R.a0, R.s2, 41));
+      a.emit(I.ld(R.t0, R.s2, 0), I.lw(R.t1, R.s2, 12), X.lwu(R.t2, R.s2, 12), I.lh(R.t3, R.s2, 18), I.lb(R.t4, R.s2, 23), X.lbu(R.t5, R.s2, 23), I.ld(R.s0, R.s2, 33), I.lw(R.s1, R.s2, 41));
+      a.emit(I.add(R.a0, R.a0, R.t0), I.add(R.a1, R.a1, R.t2), I.add(R.a2, R.a2, R.s0), I.addi(R.s2, R.s2, 8));
+    });
+    const p = pair(a, 'trap', seed);
+    lockstep(p, 20_000, [1000, 7]);
+    for (const off of [0, 0x400, 0x7f8]) assert.strictEqual(p.jit.ram.view.getBigUint64(0x8000 + off, true), p.interp.ram.view.getBigUint64(0x8000 + off, true));
+  });
+
+  it('a fault in the middle of a hot block leaves the interpreter\'s precise state (pc, registers, retired, mtval)', () => {
+    // s2 walks up through RAM 64 bytes at a time until it leaves RAM (1 MiB): the load faults mid-block.
+    const a = new Asm(RAM);
+    a.label('top').emit(I.addi(R.a0, R.a0, 1), I.sd(R.a0, R.s2, 0), I.ld(R.a1, R.s2, 8), I.addi(R.a2, R.a2, 3), I.addi(R.s2, R.s2, 64));
+    a.j('top');
+    a.label('trap').halt();
+    const p = pair(a, 'trap', (h) => setX(h, R.s2, RAM + 0x1000));
+    lockstep(p, 100_000, [4999]);
+    const h = p.jit.harts[0];
+    assert.strictEqual(h.csr.mcauseLo, 7, 'store access fault expected');
+    assert.strictEqual(h.csr.mepcLo >>> 0, RAM + 4);
+    assert.strictEqual(h.csr.mtvalLo >>> 0, RAM + (1 << 20));
+    assert.ok(p.jit.jit!.stats().compiled > 0);
+    assert.deepStrictEqual(state(p.jit), state(p.interp));
+  });
+
+  it('self-modifying code: a store into a translated block invalidates it, the new code runs', () => {
+    // The loop adds a1 to a0; after 100 iterations it rewrites its own `add` into `sub` (a word
+    // prepared in a3), executes fence.i, and runs on.
+    const a = new Asm(RAM);
+    a.emit(I.addi(R.t6, 0, 100));
+    a.label('top').label('patch').emit(I.add(R.a0, R.a0, R.a1));
+    a.emit(I.addi(R.t6, R.t6, -1));
+    a.bne(R.t6, 0, 'top');
+    a.emit(I.sw(R.a3, R.s2, 0), I.fenceI(), I.addi(R.t6, 0, 100));
+    a.j('top');
+    a.label('trap').halt();
+    const p = pair(a, 'trap', (h) => {
+      setX(h, R.a1, 5); setX(h, R.s2, a.addr('patch')); setX(h, R.a3, I.sub(R.a0, R.a0, R.a1));
+    });
+    lockstep(p, 5000, [250, 3]);
+    const st = p.jit.jit!.stats();
+    assert.ok(st.invalidatedBlocks > 0, `no block invalidated: ${JSON.stringify(st)}`);
+    const dead = p.jit.jit!.blocks().filter((b) => !b.live);
+    assert.ok(dead.some((b) => b.invalidations.some((i) => /store to page 0x80000000/.test(i.reason))));
+    // 100 adds of 5, then 100 subs, then 100 subs ...: the value after a whole number of rounds is back down.
+    assert.ok(getX(p.jit.harts[0], R.a0) !== 500n);
+  });
+
+  it('retires exactly the budget: blocks longer than the budget left are interpreted', () => {
+    const a = loop((a) => { for (let i = 0; i < 30; i++) a.emit(I.addi(R.a0, R.a0, i)); }, 1000);
+    const p = pair(a, 'trap');
+    for (let b = 1; b < 80; b++) {
+      const before = p.jit.harts[0].retired;
+      p.jit.harts[0].run(b); p.interp.harts[0].run(b);
+      assert.strictEqual(p.jit.harts[0].retired - before, b);
+      assert.deepStrictEqual(state(p.jit), state(p.interp));
+    }
+    lockstep(p, 10_000, [31, 32, 33]);
+  });
+
+  it('traps and CSR instructions inside hot code (helper calls) match the interpreter', () => {
+    // ecall in a loop: the handler bumps mepc by 4 and returns; csrr of minstret and mscratch writes.
+    const a = new Asm(RAM);
+    a.emit(I.addi(R.t6, 0, 300));
+    a.label('top').emit(I.csrr(R.a0, CSR.minstret), I.csrw(CSR.mscratch, R.a0), I.ecall(), I.addi(R.a1, R.a1, 1), I.addi(R.t6, R.t6, -1));
+    a.bne(R.t6, 0, 'top');
+    a.halt();
+    a.label('trap').emit(I.csrr(R.t0, CSR.mepc), I.addi(R.t0, R.t0, 4), I.csrw(CSR.mepc, R.t0), I.csrr(R.t1, CSR.mcause), I.mret());
+    const p = pair(a, 'trap');
+    lockstep(p, 10_000, [100, 1, 17]);
+    assert.strictEqual(getX(p.jit.harts[0], R.a1), 300n);
+  });
+});
