@@ -266,9 +266,9 @@ try {
     // A webview's document is a frame of the page; a text editor (the translation listing) shows its lines.
     for (const f of page.frames()) {
       // Webview documents only (their inner frame), not the web worker extension host's frame.
-      if (f === page.mainFrame() || !(f.name() === 'active-frame' || /fake\.html/.test(f.url()))) continue;
+      if (f === page.mainFrame() || !/webview/i.test(f.url()) || /webWorkerExtensionHost/i.test(f.url())) continue;
       const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-      if (t.trim().length > 0 && !/^\s*$/.test(t)) return { kind: 'webview', text: t };
+      if (t.trim().length > 0) return { kind: 'webview', text: t };
     }
     const t = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText().catch(() => '');
     return { kind: 'editor', text: t };

@@ -8,6 +8,7 @@ import { UserError } from '../common/errors';
 import { EXCEPTION_NAMES } from '../riscv/hart/csrs';
 import { RAM_DEFAULT_SIZE } from '../machine/memoryMap';
 import { Htif } from './htif';
+import { Lockstep } from '../machine/lockstep';
 import { FileBlock } from './fileBlock';
 
 export interface RunOptions {
@@ -170,7 +171,27 @@ export async function runCommand(args: string[]): Promise<number> {
   let m: Machine;
   let hv: HypervisorSystem | undefined;
   let pushInput: (b: Uint8Array) => void;
-  if (o.bare) {
+  let lockstep: Lockstep | undefined;
+  if (o.lockstep) {
+    // Two machines booted the same way: the interpreter's output is recorded, the translator's
+    // goes to the console as well; Lockstep compares both after every quantum.
+    const out: number[][] = [[], []];
+    const make = (engine: EngineKind, i: number): Machine => {
+      const sink = { write: (b: number) => { out[i].push(b); if (i === 1) watch.write(b); } };
+      if (o.bare) {
+        const mm = new Machine({ memoryBytes: o.memory, harts: o.harts, console: sink, disk: o.disk ? new FileBlock(o.disk) : undefined, engine });
+        bootBare(mm, { kernel, bios, initrd, bootargs: o.append, isa: ISA_STRING });
+        return mm;
+      }
+      return bootHypervisor({ kernel, initrd, bootargs: o.append, memoryBytes: o.memory, vcpus: o.harts, paging: o.paging, console: sink, engine }).machine;
+    };
+    const mi = make('interp', 0);
+    m = make('jit', 1);
+    lockstep = new Lockstep(mi, m);
+    lockstep.interpOut.push(...out[0]); lockstep.jitOut.push(...out[1]);
+    out[0] = lockstep.interpOut; out[1] = lockstep.jitOut;
+    pushInput = () => { /* no console input in lockstep mode */ };
+  } else if (o.bare) {
     m = new Machine({ memoryBytes: o.memory, harts: o.harts, console: watch, disk, engine: o.engine });
     bootBare(m, { kernel, bios, initrd, bootargs: o.append, isa: ISA_STRING });
     pushInput = (b) => m.uart.pushInput(b);
@@ -209,7 +230,12 @@ export async function runCommand(args: string[]): Promise<number> {
         if (left <= 0) { finish(4, `hvscope: stopped after ${m.retired} instructions (--max-insns)`); break; }
         budget = Math.min(budget, left);
       }
-      const why: StopCause = m.run(budget);
+      let why: StopCause;
+      if (lockstep) {
+        const r = lockstep.run(budget);
+        why = r.cause;
+        if (r.divergence !== undefined) { out.flush(); finish(6, `hvscope: lockstep divergence ${r.divergence}`); break; }
+      } else why = m.run(budget);
       out.flush();
       if (watch.panicked) { finish(2, 'hvscope: the guest kernel panicked (see the console output above)'); break; }
       if (htif) {

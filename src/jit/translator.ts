@@ -164,7 +164,6 @@ ${body}
     ops: blocks.map((b) => b.ops), records: blocks.map((b) => b.record),
     loadSlow: loadSlowAt, storeSlow: storeSlowAt,
   };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated code is the point of the translator
   const fn = (new Function('E', source) as (e: typeof env) => RegionFn)(env);
   return { source, fn, shapes };
 }

@@ -1173,15 +1173,9 @@ export class Runtime {
 
   // ------------------------------------------------------------------ panels and status
 
-  /**
-   * The binary translator's listing (the binary-translation panel), or undefined when the session
-   * runs the interpreter only. TODO(lead): the translator (src/jit, issue 7) is to expose its
-   * listing on the Machine, probably as `machine.jit`; this reads that property untyped until it
-   * exists — replace the cast with the real field then.
-   */
+  /** The binary translator's listing (the binary-translation panel); undefined when the session runs the interpreter only. */
   translation(): JitListingSource | undefined {
-    const m = this.machine as unknown as { jit?: JitListingSource } | undefined;
-    return m?.jit ?? undefined;
+    return this.machine?.jit;
   }
 
   /** The machine at a glance, for the status bar (`hvscope/status`). Cheap: a few fields per hart. */
