@@ -215,13 +215,13 @@ export class Runtime {
     const console = { write: (b: number) => { this.consoleBuf.push(b); } };
     const disk = plan.diskPath && this.host.openDisk ? this.host.openDisk(plan.diskPath) : undefined;
     if (plan.machine === 'bare') {
-      this.machine = new Machine({ memoryBytes: plan.memoryBytes, harts: plan.vcpus, console, disk });
+      this.machine = new Machine({ memoryBytes: plan.memoryBytes, harts: plan.vcpus, console, disk, engine: plan.engine });
       bootBare(this.machine, { kernel: plan.kernel, bios: plan.bios, initrd: plan.initrd, bootargs: plan.bootargs, isa: ISA_STRING });
       this.vm = undefined;
     } else {
       const sys = bootHypervisor({
         kernel: plan.kernel, initrd: plan.initrd, bootargs: plan.bootargs, memoryBytes: plan.memoryBytes, vcpus: plan.vcpus,
-        paging: plan.paging, console, disk, consoleInput: { readByte: () => this.sbiInput.shift() ?? -1 },
+        paging: plan.paging, engine: plan.engine, console, disk, consoleInput: { readByte: () => this.sbiInput.shift() ?? -1 },
       });
       this.machine = sys.machine;
       this.vm = sys.vm;
