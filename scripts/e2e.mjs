@@ -57,10 +57,11 @@ async function waitHttp(url, ms, alive) {
 }
 
 /** The command ids the test runs, each bound to a key (keybindings.json): a key press runs any command, registered or not. */
-const KEYS = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'f10', 'f11', 'f12'].map((k) => `ctrl+alt+shift+${k}`);
-function keybindings(ids) {
-  const map = new Map(ids.map((id, i) => [id, KEYS[i]]));
-  return { map, json: ids.map((id) => ({ key: map.get(id), command: id })) };
+const KEYS = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'f10', 'f11', 'f12', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((k) => `ctrl+alt+shift+${k}`);
+function keybindings(commands) {
+  const items = commands.map((c) => Array.isArray(c) ? { command: c[0], args: c[1] } : { command: c });
+  const map = new Map(items.map((c, i) => [c.command, KEYS[i]]));
+  return { map, json: items.map((c) => ({ key: map.get(c.command), ...c })) };
 }
 
 /** The panel commands from the packaged manifest: preferred ids first, else a contributed command that looks like one. */
@@ -82,7 +83,9 @@ let server;
 let browser;
 let exitCode = 0;
 const failures = [];
-const watchdog = setTimeout(() => { console.error(`e2e: FAILED: over the ${TOTAL_MS / 60000} minute limit`); cleanup(); process.exit(1); }, TOTAL_MS);
+// The time limit starts once VS Code is installed (a first install alone takes minutes).
+let watchdog;
+const startWatchdog = () => { watchdog = setTimeout(() => { console.error(`e2e: FAILED: over the ${TOTAL_MS / 60000} minute limit`); cleanup(); process.exit(1); }, TOTAL_MS); };
 
 function cleanup() {
   if (server && server.exitCode === null) {
@@ -107,6 +110,7 @@ try {
   const codeServer = setupOut.trim().split('\n').pop();
   if (!codeServer || !existsSync(codeServer)) fail(`setup-code-server.sh printed no code-server path (got "${codeServer}")`);
   if (!existsSync(browserPath)) fail(`no browser at ${browserPath} (apt-get install chromium, or set HVSCOPE_CHROMIUM)`);
+  startWatchdog();
 
   // 3. A fresh profile, the extension installed from the .vsix, a copy of the example.
   const userData = join(tmp, 'user-data');
@@ -114,6 +118,19 @@ try {
   const ws = join(tmp, 'hvscope-hello');
   cpSync(join(root, 'examples', 'hello'), ws, { recursive: true });
   const helloC = join(ws, 'hello.c');
+  // A second guest for the VM exits and two-stage page tables (the example runs on the bare
+  // machine, without the hypervisor): the DAP tests' VS-mode guest, with a launch configuration
+  // added to the copy's launch.json.
+  const vsDir = join(ws, 'vs-guest');
+  mkdirSync(vsDir);
+  for (const f of ['vs.c', 'common.h', 'bin/vs.elf']) cpSync(join(root, 'test', 'guests', 'dap', f), join(vsDir, f.replace('bin/', '')));
+  const launchPath = join(ws, '.vscode', 'launch.json');
+  const launch = JSON.parse(readFileSync(launchPath, 'utf8').split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n'));
+  const HV_CONFIG = 'e2e: VS-mode guest under the hypervisor';
+  launch.configurations.push({ type: 'hvscope', request: 'launch', name: HV_CONFIG, machine: 'hypervisor', paging: 'nested', kernel: '${workspaceFolder}/vs-guest/vs.elf', cwd: '${workspaceFolder}/vs-guest' });
+  writeFileSync(launchPath, JSON.stringify(launch, null, 2));
+  const vsC = join(vsDir, 'vs.c');
+  const vsStop = markerLine(vsC, 'fault'); // after the guest turned Sv39 on: a VS-stage tree to show
   const lines = { echo: markerLine(helloC, 'echo'), done: markerLine(helloC, 'done') };
   log(`installing ${vsix}`);
   const installOut = execFileSync(codeServer, ['--install-extension', vsix, '--user-data-dir', userData, '--extensions-dir', extensions], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -124,7 +141,9 @@ try {
   const panels = panelCommands(JSON.parse(readFileSync(installed, 'utf8')));
   const commands = ['workbench.action.debug.start', 'workbench.action.debug.continue', 'workbench.action.debug.stop',
     'workbench.action.terminal.focus', 'workbench.action.closeAllEditors', 'workbench.action.gotoLine',
-    'editor.debug.action.toggleBreakpoint', panels.pageTables, panels.translation, panels.exits, 'workbench.action.focusActiveEditorGroup', 'notifications.clearAll'];
+    'editor.debug.action.toggleBreakpoint', panels.pageTables, panels.translation, panels.exits, 'workbench.action.focusActiveEditorGroup', 'notifications.clearAll',
+    'workbench.action.quickOpen', 'workbench.action.debug.selectandstart', 'editor.action.openLink',
+    ['workbench.action.openWalkthrough', `${extId}#gettingStarted`], ['hvscope.openExample', { parent: join(tmp, 'opened'), open: false }]];
   const kb = keybindings(commands);
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'keybindings.json'), JSON.stringify(kb.json, null, 2));
@@ -203,7 +222,56 @@ try {
     }
   };
 
-  // 6. hello.c, breakpoints on the #BP echo and #BP done lines.
+  const panelContent = async () => {
+    // A webview: an iframe.webview whose inner #active-frame holds the panel's document.
+    const frames = page.locator('iframe.webview.ready');
+    for (let i = (await frames.count()) - 1; i >= 0; i--) {
+      const body = frames.nth(i).contentFrame().locator('#active-frame').contentFrame().locator('body');
+      const t = await body.innerText({ timeout: 1000 }).catch(() => '');
+      if (t.trim()) return { kind: 'webview', text: t };
+    }
+    // A text editor (the translation listing is a virtual document).
+    const t = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText({ timeout: 1000 }).catch(() => '');
+    // Monaco renders spaces as no-break spaces.
+    return { kind: 'editor', text: t.replace(/\u00a0/g, ' ') };
+  };
+
+  // 6. The walkthrough, and its "Open the Example" command (copying only: opening would leave this window).
+  await check('the Getting Started walkthrough lists its steps', async () => {
+    // Until the extensions are scanned, an unknown walkthrough id opens VS Code's own: try again then.
+    const wt = page.locator('.gettingStartedContainer');
+    const title = wt.getByText('Debug a RISC-V guest with hvscope').first();
+    for (let attempt = 1; ; attempt++) {
+      await run('workbench.action.openWalkthrough');
+      if (await title.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+      if (attempt === 8) fail(`the walkthrough ${extId}#gettingStarted did not open`);
+      await run('workbench.action.closeAllEditors');
+      await page.waitForTimeout(1000);
+    }
+    for (const step of ['Open the example guest', 'Set a breakpoint in hello.c', 'Start debugging (F5)', 'Stop at the breakpoint']) {
+      await wt.getByText(step).first().waitFor({ timeout: 5000 }).catch(() => fail(`the walkthrough has no step "${step}"`));
+    }
+    // The breakpoint step, with its page (media/walkthrough/set-breakpoint.md, rendered in a webview).
+    await wt.getByText('Set a breakpoint in hello.c').first().click();
+    await page.mouse.move(720, 12);
+    const end = Date.now() + 10_000;
+    let content = { text: '' };
+    while (Date.now() < end && !/#BP echo/.test(content.text)) { await page.waitForTimeout(300); content = await panelContent(); }
+    if (!/#BP echo/.test(content.text)) fail(`the step's page (media/walkthrough/set-breakpoint.md) did not render (saw "${content.text.slice(0, 100)}")`);
+  });
+  await shot('walkthrough.png');
+  await check('hvscope.openExample copies the bundled example', async () => {
+    await run('hvscope.openExample');
+    const copy = join(tmp, 'opened', 'hvscope-hello');
+    const want = ['hello.c', 'hello.elf', 'start.S', join('.vscode', 'launch.json')];
+    const end = Date.now() + 20_000;
+    while (Date.now() < end && !want.every((f) => existsSync(join(copy, f)))) await page.waitForTimeout(250);
+    const missing = want.filter((f) => !existsSync(join(copy, f)));
+    if (missing.length) fail(`missing in ${copy}: ${missing.join(', ')} (notifications: ${await notifications() || 'none'})`);
+  });
+  await run('workbench.action.closeAllEditors');
+
+  // 7. hello.c, breakpoints on the #BP echo and #BP done lines.
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
   await check('opens hello.c', async () => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.c' }).first().click();
@@ -229,8 +297,8 @@ try {
     return [...ed.querySelectorAll('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified')]
       .map((g) => nums.find((n) => Math.abs(n.top - g.getBoundingClientRect().top) < 3)?.line).filter((l) => l !== undefined);
   });
-  await check(`sets breakpoints on the #BP echo (line ${lines.echo}) and #BP done (line ${lines.done}) lines`, async () => {
-    for (const line of [lines.echo, lines.done]) {
+  const setBreakpoint = async (line) => {
+    {
       // A key press can reach the workbench before the editor has the focus back: try again then.
       for (let attempt = 1; ; attempt++) {
         await gotoLine(line);
@@ -243,10 +311,14 @@ try {
         if (attempt === 3) fail(`no breakpoint glyph on line ${line} after Toggle Breakpoint, 3 times (glyphs on lines ${JSON.stringify(await breakpointLines())})`);
       }
     }
+  };
+  await check(`sets breakpoints on the #BP echo (line ${lines.echo}) and #BP done (line ${lines.done}) lines`, async () => {
+    await setBreakpoint(lines.echo);
+    await setBreakpoint(lines.done);
     await gotoLine(lines.echo);
   }, { fatal: true });
 
-  // 7. F5 and the stop at #BP echo.
+  // 8. F5 and the stop at #BP echo.
   const callStack = page.locator('.debug-call-stack');
   await check(`starts the launch configuration and stops at hello.c:${lines.echo} (#BP echo)`, async () => {
     await run('workbench.action.debug.start');
@@ -267,18 +339,7 @@ try {
   });
   await shot('breakpoint-hit.png');
 
-  // 8. The panels: each command opens an editor tab whose content (webview or text) is not empty.
-  const panelContent = async () => {
-    // A webview's document is a frame of the page; a text editor (the translation listing) shows its lines.
-    for (const f of page.frames()) {
-      // Webview documents only (their inner frame), not the web worker extension host's frame.
-      if (f === page.mainFrame() || !/webview/i.test(f.url()) || /webWorkerExtensionHost/i.test(f.url())) continue;
-      const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-      if (t.trim().length > 0) return { kind: 'webview', text: t };
-    }
-    const t = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText().catch(() => '');
-    return { kind: 'editor', text: t };
-  };
+  // 9. The panels: each command opens an editor tab whose content (webview or text) is not empty.
   const openPanel = async (label, id, expect, file) => {
     await check(`the ${label} (${id})`, async () => {
       if (!panels.declared.includes(id)) fail(`command '${id}' is not contributed in package.json: the ${label} is not in this build yet (hvscope commands: ${panels.declared.join(', ')})`);
@@ -294,16 +355,41 @@ try {
         if (expect.test(content.text)) break;
         await page.waitForTimeout(500);
       }
-      await shot(file);
+      if (file) await shot(file);
       if (!expect.test(content.text)) fail(`opened, but no ${expect} in its content (${content.kind}: "${content.text.replace(/\s+/g, ' ').slice(0, 200)}")`);
     });
   };
-  await openPanel('page tables panel', panels.pageTables, /page table|satp|PTE/i, 'page-tables.png');
-  await openPanel('binary translation panel', panels.translation, /block|translat/i, 'translation.png');
-  await openPanel('VM exits panel', panels.exits, /exit/i, 'exits.png');
+  // The page tables and exits screenshots come from the hypervisor guest below (more to see there).
+  await openPanel('page tables panel', panels.pageTables, /page table|satp|PTE/i);
+  await openPanel('binary translation panel', panels.translation, /block 0x[0-9a-f]+\.\.0x[0-9a-f]+ \(\d+ insns?, executed \d+ times/, 'translation-index.png');
+  // The pc at #BP echo runs once, so it is in no translated block: the panel shows the index.
+  // Open the first block through its DocumentLink and check the listing: guest disassembly, the
+  // generated JavaScript, the block header.
+  await check('opens a translated block from the index', async () => {
+    await run('workbench.action.focusActiveEditorGroup');
+    await run('workbench.action.gotoLine');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(':6:12');
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 5000 });
+    await run('editor.action.openLink');
+    const end = Date.now() + 20_000;
+    let content = { kind: 'none', text: '' };
+    const want = [/--- generated ---/, /function|return/, /0x[0-9a-f]+\s+[0-9a-f]{4,8}\s+[a-z.]+\s/];
+    while (Date.now() < end) {
+      content = await panelContent();
+      if (want.every((re) => re.test(content.text))) break;
+      await page.waitForTimeout(500);
+    }
+    await shot('translation.png');
+    const missing = want.filter((re) => !re.test(content.text));
+    if (missing.length) fail(`the block document lacks ${missing.join(', ')} (${content.kind}: "${content.text.replace(/\s+/g, ' ').slice(0, 300)}")`);
+  });
+  await openPanel('VM exits panel', panels.exits, /exit/i);
   await run('workbench.action.closeAllEditors');
 
-  // 9. The guest console: type a line while stopped at #BP echo, continue, see the echo.
+  // 10. The guest console: type a line while stopped at #BP echo, continue, see the echo.
   await check('types into the guest console and sees the echo', async () => {
     const tab = page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .pane-header, .panel .composite.title', { hasText: /hvscope console/i }).first();
     await tab.waitFor({ timeout: 10_000 }).catch(() => fail('no terminal named "hvscope console" (src/extension/console.ts)'));
@@ -318,13 +404,45 @@ try {
     await run('workbench.action.debug.continue');
     await page.waitForFunction(() => /echo\s*:\s*hello hvscope/.test(document.querySelector('.xterm-rows')?.textContent ?? ''), null, { timeout: 30_000 })
       .catch(async () => fail(`no "echo    : hello hvscope" in the console (it shows: "${(await rows.innerText()).replace(/\s+/g, ' ').slice(-300)}")`));
-    // #BP done's line has no statement of its own at -O1: the adapter moves the breakpoint to the next line.
-    await callStack.locator('.stack-frame', { hasText: new RegExp(`hello\\.c\\s*(${lines.done}|${lines.done + 1}|${lines.done + 2}):`) }).first().waitFor({ timeout: 30_000 })
+    // #BP done's line has no statement of its own at -O1: the adapter moves the breakpoint to the
+    // next line, and the stop is reported there (the statement row, not the non-statement row
+    // that shares its address).
+    await callStack.locator('.stack-frame', { hasText: new RegExp(`hello\\.c\\s*(${lines.done}|${lines.done + 1}):`) }).first().waitFor({ timeout: 30_000 })
       .catch(async () => fail(`the guest did not stop at #BP done (hello.c:${lines.done}) after the echo (call stack: ${(await callStack.innerText().catch(() => '')).replace(/\s+/g, ' ')})`));
   });
   await shot('console.png');
 
   await check('stops the session', async () => {
+    await run('workbench.action.debug.stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
+  }, { fatal: true });
+
+  // 11. The hypervisor guest: a breakpoint in vs.c, the second launch configuration, the panels.
+  await check(`the VS-mode guest under the hypervisor stops at vs.c:${vsStop} (#BP fault)`, async () => {
+    await run('workbench.action.closeAllEditors');
+    await run('workbench.action.quickOpen');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('vs-guest/vs.c');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'vs.c' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'vs.c' }).waitFor({ timeout: 20_000 });
+    await setBreakpoint(vsStop);
+    await run('workbench.action.debug.selectandstart');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForTimeout(300);
+    await input.fill(`${await input.inputValue()}${HV_CONFIG}`); // after the picker's own prefix ("debug ")
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: HV_CONFIG }).first().waitFor({ timeout: 10_000 })
+      .catch(() => fail(`the configuration "${HV_CONFIG}" is not offered by Debug: Select and Start Debugging`));
+    await page.keyboard.press('Enter');
+    const paused = page.locator('.pane-header').filter({ hasText: /call stack/i }).filter({ hasText: /paused on breakpoint/i }).first();
+    await paused.waitFor({ timeout: 60_000 }).catch(async () => fail(`no stop (notifications: ${await notifications() || 'none'})`));
+    const text = (await callStack.locator('.stack-frame').first().innerText()).replace(/\s+/g, ' ');
+    if (!/vs\.c/.test(text) || !new RegExp(`\\b${vsStop}:`).test(text)) fail(`the top frame is "${text}", expected vs.c:${vsStop}`);
+  }, { fatal: true });
+  await openPanel('page tables panel, hypervisor guest', panels.pageTables, /Sv39/, 'page-tables.png');
+  await openPanel('VM exits panel, hypervisor guest', panels.exits, /SBI|MMIO|ecall/i, 'exits.png');
+  await check('stops the hypervisor session', async () => {
     await run('workbench.action.debug.stop');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20_000 });
   });

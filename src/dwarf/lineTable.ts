@@ -232,9 +232,14 @@ export class LineTable {
     const ranges: Range[] = [];
     for (const s of this.sequences) {
       if (!this.usable(s)) continue;
+      // Several rows can share an address (a statement row for one line, a non-statement row for
+      // the next): the pc is reported at the statement, as GDB does, so take the last is_stmt row
+      // of the group, else its last row.
+      let stmt: LineRow | undefined;
       for (let i = 0; i + 1 < s.rows.length; i++) {
         const row = s.rows[i], next = s.rows[i + 1];
-        if (next.address > row.address) ranges.push({ start: row.address, end: next.address, row });
+        if (row.isStmt) stmt = row;
+        if (next.address > row.address) { ranges.push({ start: row.address, end: next.address, row: stmt ?? row }); stmt = undefined; }
       }
     }
     ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));

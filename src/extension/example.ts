@@ -34,6 +34,12 @@ async function pickParent(context: vscode.ExtensionContext): Promise<vscode.Uri 
   return folders?.[0];
 }
 
+/** The command's optional argument (scripts, keybindings, tests): where to copy, and whether to open. */
+export interface OpenExampleArgs {
+  parent?: string;
+  open?: boolean;
+}
+
 /**
  * Copies the bundled example into `parent/hvscope-hello` (an existing copy is kept: it may hold
  * the user's edits) and opens it. `parent` as an argument (a path or Uri) skips the questions,
@@ -56,9 +62,10 @@ export async function openExample(context: vscode.ExtensionContext, parent?: str
 }
 
 export function registerExampleCommand(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand(OPEN_EXAMPLE_COMMAND, async (parent?: string | vscode.Uri, opts?: { open?: boolean }) => {
+  context.subscriptions.push(vscode.commands.registerCommand(OPEN_EXAMPLE_COMMAND, async (arg?: string | vscode.Uri | OpenExampleArgs, opts?: { open?: boolean }) => {
     try {
-      return await openExample(context, parent, opts);
+      if (arg !== undefined && typeof arg === 'object' && !(arg instanceof vscode.Uri)) return await openExample(context, arg.parent, { open: arg.open });
+      return await openExample(context, arg, opts);
     } catch (e) {
       void vscode.window.showErrorMessage(`hvscope: could not set up the example: ${(e as Error).message ?? String(e)}`);
       return undefined;

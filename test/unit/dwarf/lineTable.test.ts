@@ -73,6 +73,19 @@ describe('dwarf/lineTable', () => {
       assert.ok(ref.some((r) => r.address === found.addresses[0]), `0x${found.addresses[0].toString(16)} is a row of line ${line}`);
     });
 
+    it('reports an address with a statement row and a non-statement row at the statement line', () => {
+      const rows = (dwarf.lines() as { ok: true; value: LineTable }).value.rows();
+      let checked = 0;
+      for (let i = 0; i + 1 < rows.length; i++) {
+        const a = rows[i], b = rows[i + 1];
+        if (a.endSequence || b.endSequence || a.address !== b.address || !a.isStmt || b.isStmt || a.line === b.line) continue;
+        if (rows[i + 2] && rows[i + 2].address === a.address) continue;
+        assert.equal(dwarf.addressToLine(a.address)?.line, a.line, `0x${a.address.toString(16)}`);
+        checked++;
+      }
+      assert.ok(checked > 0, 'hello.elf has such a pair (e.g. at the #BP done line)');
+    });
+
     it('moves a breakpoint on a line without code to the next line with code', () => {
       const src = readFileSync(HELLO_C, 'utf8').split('\n');
       const main = markerLine(src.join('\n'), 'int main(void)');
@@ -114,12 +127,18 @@ describe('dwarf/lineTable', () => {
     it('addressToLine gives the row covering each address', () => {
       const b = build(VARIANTS[0]);
       const rows = (b.dwarf.lines() as { ok: true; value: LineTable }).value.rows();
+      let stmt: (typeof rows)[number] | undefined;
       for (let i = 0; i + 1 < rows.length; i++) {
         const r = rows[i], next = rows[i + 1];
-        if (r.endSequence || next.address === r.address) continue;
+        if (r.endSequence) { stmt = undefined; continue; }
+        if (r.isStmt) stmt = r;
+        if (next.address === r.address) continue;
+        // Rows sharing an address: the last statement row of the group wins (GDB's choice).
+        const want = stmt ?? r;
+        stmt = undefined;
         for (const a of [r.address, next.address - 1n]) {
           const pos = b.dwarf.addressToLine(a);
-          assert.deepEqual(pos, { file: r.file, line: r.line, column: r.column }, `0x${a.toString(16)}`);
+          assert.deepEqual(pos, { file: want.file, line: want.line, column: want.column }, `0x${a.toString(16)}`);
         }
       }
       const last = rows[rows.length - 1];
