@@ -2,10 +2,11 @@
 // Benchmarks are not tests (ARCHITECTURE.md §9): this prints figures from one invocation, plus a
 // MISMATCH line whenever hvscope's per-kernel instruction counts differ from the exact ones.
 //
-//   node scripts/bench.mjs [--quick] [--runs N] [--only hvscope|qemu]
-//     --quick   bench-s1.elf only (SCALE=1, ~0.23e9 instructions) instead of bench/bench-S/bench-VS
-//     --runs N  time N runs of each engine and mode, report the median (default 1)
-//     --only E  run one engine only (hvscope or qemu)
+//   node scripts/bench.mjs [--quick] [--runs N] [--only hvscope|qemu] [--engine jit|interp|both]
+//     --quick     bench-s1.elf only (SCALE=1, ~0.23e9 instructions) instead of bench/bench-S/bench-VS
+//     --runs N    time N runs of each engine and mode, report the median (default 1)
+//     --only E    run one emulator only (hvscope or qemu)
+//     --engine E  hvscope's engine: the translator (jit), the interpreter (interp), or both (default)
 //
 // Per mode: QEMU once with `-icount shift=0` (exact instret: its minstret counts instructions only
 // then), QEMU N times without it (the timing), hvscope N times. MIPS = the guest's whole-program
@@ -26,10 +27,10 @@ const qemuBin = process.env.QEMU ?? 'qemu-system-riscv64';
 const HVSCOPE_TIMEOUT_MS = 20 * 60_000; // ~40 MIPS today: bench.elf takes about a minute
 const QEMU_TIMEOUT_MS = 3 * 60_000;
 
-const USAGE = 'usage: node scripts/bench.mjs [--quick] [--runs N] [--only hvscope|qemu]';
+const USAGE = 'usage: node scripts/bench.mjs [--quick] [--runs N] [--only hvscope|qemu] [--engine jit|interp|both]';
 
 function parseArgs(argv) {
-  const o = { quick: false, runs: 1, only: undefined };
+  const o = { quick: false, runs: 1, only: undefined, engines: ['interp', 'jit'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -49,6 +50,11 @@ function parseArgs(argv) {
         const v = value();
         if (v !== 'hvscope' && v !== 'qemu') fail(`--only: expected hvscope or qemu, got '${v}'`);
         o.only = v; break;
+      }
+      case '--engine': {
+        const v = value();
+        if (v !== 'jit' && v !== 'interp' && v !== 'both') fail(`--engine: expected jit, interp or both, got '${v}'`);
+        o.engines = v === 'both' ? ['interp', 'jit'] : [v]; break;
       }
       case '-h': case '--help': console.log(USAGE); process.exit(0); break;
       default: fail(`unknown option '${a}'\n${USAGE}`);
@@ -108,7 +114,7 @@ const median = (xs) => {
 
 const qemuArgs = (elf, icount) => ['-machine', 'virt', '-nographic', '-bios', 'none',
   ...(icount ? ['-icount', 'shift=0'] : []), '-kernel', elf];
-const hvscopeArgs = (elf) => [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--bare', '--kernel', elf];
+const hvscopeArgs = (elf, engine) => [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--engine', engine, '--bare', '--kernel', elf];
 
 /** Why a run did not pass, or undefined when it printed RESULT PASS and exited 0. */
 function whyFailed(r, report) {
@@ -193,12 +199,13 @@ async function main() {
         check: qwhy ? 'FAILED' : 'PASS (counts: -icount row)' });
     }
 
-    if (useHvscope) {
+    for (const engine of useHvscope ? opts.engines : []) {
+      const label = `hvscope ${engine}`;
       const walls = [];
       let last, hwhy, skipped;
       for (let i = 0; i < opts.runs && !hwhy; i++) {
-        process.stdout.write(`  ${m.mode.padEnd(2)} hvscope run ${i + 1}/${opts.runs} ... `);
-        const r = await timedRun(process.execPath, hvscopeArgs(elf), HVSCOPE_TIMEOUT_MS);
+        process.stdout.write(`  ${m.mode.padEnd(2)} ${label} run ${i + 1}/${opts.runs} ... `);
+        const r = await timedRun(process.execPath, hvscopeArgs(elf, engine), HVSCOPE_TIMEOUT_MS);
         const rep = parseReport(r.stdout);
         hwhy = whyFailed(r, rep);
         if (hwhy && m.needsH && lacksH(r)) skipped = 'needs the H extension (issue 4)';
@@ -206,23 +213,23 @@ async function main() {
         if (!hwhy) { walls.push(r.wall); last = rep; }
       }
       if (skipped) {
-        rows.push({ mode: m.mode, elf: m.elf, engine: 'hvscope', check: `skipped: ${skipped}` });
+        rows.push({ mode: m.mode, elf: m.elf, engine: label, check: `skipped: ${skipped}` });
         continue;
       }
       let check = 'FAILED';
-      if (hwhy) problems.push(`hvscope ${m.elf}: ${hwhy}`);
+      if (hwhy) problems.push(`${label} ${m.elf}: ${hwhy}`);
       else {
         const mism = compareCounts(last, m.expected, m.expectedFrom);
         if (m.qemuCounts) {
           const fromQemu = Object.fromEntries([...m.qemuCounts].map(([k, v]) => [k, v.instret]));
           mism.push(...compareCounts(last, fromQemu, 'this QEMU -icount run'));
         }
-        for (const s of mism) problems.push(`MISMATCH hvscope ${m.elf} ${s}`);
+        for (const s of mism) problems.push(`MISMATCH ${label} ${m.elf} ${s}`);
         const n = Object.keys(m.expected).length;
         check = mism.length ? 'MISMATCH' : `${n}/${n} exact`;
       }
       const wall = walls.length ? median(walls) : undefined;
-      rows.push({ mode: m.mode, elf: m.elf, engine: 'hvscope', wall, instret: last?.totalProgram, check,
+      rows.push({ mode: m.mode, elf: m.elf, engine: label, wall, instret: last?.totalProgram, check,
         vsQemu: wall !== undefined && m.qemuWall !== undefined ? wall / m.qemuWall : undefined });
     }
   }
@@ -230,19 +237,19 @@ async function main() {
   // The Linux guest boot (Debian riscv64 Image + busybox initramfs from scripts/get-guests.sh):
   // wall time from process start to the initramfs's BOOT-OK line and to the exit, hvscope under its
   // embedded hypervisor (nested and shadow) next to QEMU booting the same kernel and initramfs.
-  const linuxRows = opts.quick ? [] : await benchLinux(useHvscope, useQemu, problems);
+  const linuxRows = opts.quick ? [] : await benchLinux(useHvscope ? opts.engines : [], useQemu, problems);
   // A floating-point-heavy kernel (test/guests/perf/fpbench.c: FMA, division, square root).
-  const fpRows = opts.quick ? [] : await benchFp(useHvscope, useQemu, problems);
+  const fpRows = opts.quick ? [] : await benchFp(useHvscope ? opts.engines : [], useQemu, problems);
 
   printTable(rows, opts);
   if (problems.length) {
     console.log('');
     for (const p of problems) console.log(p.startsWith('MISMATCH') ? p : `FAILED ${p}`);
   }
-  const counted = rows.filter((r) => r.engine === 'hvscope' && r.check.endsWith('exact'));
+  const counted = rows.filter((r) => r.engine.startsWith('hvscope') && r.check.endsWith('exact'));
   if (useHvscope) {
     console.log(problems.length === 0
-      ? `\nhvscope per-kernel instret: equal to the expected counts in every mode run (${counted.map((r) => r.mode).join(', ')})`
+      ? `\nhvscope per-kernel instret: equal to the expected counts in every run (${counted.map((r) => `${r.mode} ${r.engine.slice(8)}`).join(', ')})`
       : `\n${problems.length} problem(s), see above`);
   }
   if (fpRows.length) printFp(fpRows);
@@ -273,7 +280,7 @@ main().then((code) => { process.exitCode = code; }, (e) => { console.error(e); p
 
 const guests = process.env.HVSCOPE_GUESTS ?? join(process.env.HOME ?? '', '.cache', 'hvscope-guests');
 
-async function benchLinux(useHvscope, useQemu, problems) {
+async function benchLinux(engines, useQemu, problems) {
   const image = join(guests, 'linux', 'Image'), initrd = join(guests, 'linux', 'initrd.gz');
   if (!existsSync(image) || !existsSync(initrd)) {
     console.log(`Linux boot: skipped (no guests in ${guests}; run scripts/get-guests.sh)`);
@@ -294,9 +301,10 @@ async function benchLinux(useHvscope, useQemu, problems) {
   };
   const common = ['--kernel', image, '--initrd', initrd, '--append', 'console=ttyS0', '--exits'];
   if (useQemu) await boot('qemu', qemuBin, ['-machine', 'virt', '-nographic', '-m', '256M', '-kernel', image, '-initrd', initrd, '-append', 'console=ttyS0']);
-  if (useHvscope) {
-    await boot('hvscope nested', process.execPath, [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--paging', 'nested', ...common]);
-    await boot('hvscope shadow', process.execPath, [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--paging', 'shadow', ...common]);
+  for (const engine of engines) {
+    for (const paging of ['nested', 'shadow']) {
+      await boot(`hvscope ${engine} ${paging}`, process.execPath, [join(repoRoot, 'bin', 'hvscope.js'), 'run', '--engine', engine, '--paging', paging, ...common]);
+    }
   }
   return rows;
 }
@@ -314,18 +322,21 @@ function printLinux(rows) {
   for (const r of rows) if (r.reasons) console.log(`  ${r.engine} exits by reason: ${r.reasons}`);
 }
 
-async function benchFp(useHvscope, useQemu, problems) {
+async function benchFp(engines, useQemu, problems) {
   const elf = join(repoRoot, 'test', 'guests', 'perf', 'fpbench.elf');
   const rows = [];
   const line = (out) => /fpbench acc=([0-9a-f]+) r=([0-9a-f]+) instret=([0-9a-f]+)/.exec(out);
   let instret, sums;
-  if (useHvscope) {
-    process.stdout.write('  fp hvscope ... ');
-    const r = await timedRun(process.execPath, hvscopeArgs(elf), HVSCOPE_TIMEOUT_MS);
+  for (const engine of engines) {
+    process.stdout.write(`  fp hvscope ${engine} ... `);
+    const r = await timedRun(process.execPath, hvscopeArgs(elf, engine), HVSCOPE_TIMEOUT_MS);
     const m = line(r.stdout);
     console.log(m && r.code === 0 ? `${r.wall.toFixed(2)} s` : `FAILED (exit ${r.code})`);
-    if (!m || r.code !== 0) problems.push(`fpbench hvscope: exit ${r.code}`);
-    else { instret = parseInt(m[3], 16); sums = `${m[1]} ${m[2]}`; rows.push({ engine: 'hvscope', wall: r.wall }); }
+    if (!m || r.code !== 0) problems.push(`fpbench hvscope ${engine}: exit ${r.code}`);
+    else {
+      if (sums && sums !== `${m[1]} ${m[2]}`) problems.push(`MISMATCH fpbench: the engines computed ${sums} and ${m[1]} ${m[2]}`);
+      instret = parseInt(m[3], 16); sums = `${m[1]} ${m[2]}`; rows.push({ engine: `hvscope ${engine}`, wall: r.wall });
+    }
   }
   if (useQemu) {
     process.stdout.write('  fp qemu ... ');
@@ -347,6 +358,6 @@ function printFp(rows) {
   console.log('\nFloating point (test/guests/perf/fpbench.elf, M-mode; instret from hvscope, exact):');
   for (const r of rows) {
     const mips = r.instret ? (r.instret / r.wall / 1e6).toFixed(1) : '-';
-    console.log(`  ${r.engine.padEnd(8)} ${r.wall.toFixed(2).padStart(7)} s  ${mips.padStart(7)} MIPS${q && r !== q ? `  ${(r.wall / q.wall).toFixed(1)}x QEMU wall` : ''}`);
+    console.log(`  ${r.engine.padEnd(14)} ${r.wall.toFixed(2).padStart(7)} s  ${mips.padStart(7)} MIPS${q && r !== q ? `  ${(r.wall / q.wall).toFixed(1)}x QEMU wall` : ''}`);
   }
 }
