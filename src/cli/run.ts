@@ -269,6 +269,10 @@ export async function runCommand(args: string[]): Promise<number> {
     stdin.removeAllListeners('data');
   }
   if (message) process.stderr.write(`${message}\n`);
+  if (lockstep && exitCode !== 6) {
+    process.stderr.write(`lockstep: interp and jit identical: ${lockstep.interp.retired} and ${lockstep.jit.retired} instructions retired, `
+      + `${lockstep.interpOut.length} and ${lockstep.jitOut.length} console bytes\n`);
+  }
   if (o.jitStats) {
     if (m.jit) process.stderr.write(`jit: ${Object.entries(m.jit.stats()).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
     else process.stderr.write('jit: off (--engine interp)\n');
