@@ -232,9 +232,9 @@ export class LineTable {
     const ranges: Range[] = [];
     for (const s of this.sequences) {
       if (!this.usable(s)) continue;
-      // Several rows can share an address (a statement row for one line, a non-statement row for
-      // the next): the pc is reported at the statement, as GDB does, so take the last is_stmt row
-      // of the group, else its last row.
+      // Several rows can share an address (statement rows of lines whose code is empty here, then
+      // a non-statement row): the pc is reported at the last statement row of the group, as GDB
+      // does; without one, at the last row. (The adapter shows a source breakpoint's own line.)
       let stmt: LineRow | undefined;
       for (let i = 0; i + 1 < s.rows.length; i++) {
         const row = s.rows[i], next = s.rows[i + 1];

@@ -1,6 +1,7 @@
 // A translated block: one run of guest instructions inside one 4 KiB page, its compiled
 // function, and what the listing shows about it (listing.ts).
 import type { Op } from '../riscv/hart/op';
+import { vaKey } from '../riscv/hart/debugHooks';
 import type { RegionFn } from './translator';
 import type { JitInvalidation } from './listing';
 
@@ -30,9 +31,13 @@ export class Block {
   peers: readonly Block[] = [];
   source = '';
   ops: readonly Op[] = [];
-  /** Byte length of the guest code. */
+  /** Low half of each op's pc (the high half is vaHi): a trace follows jumps within its page. */
+  pcs: readonly number[] = [];
+  /** Byte length of the block's first contiguous run of guest code (its listed address range). */
   bytes = 0;
   end = BlockEnd.Fallthrough;
+  /** Side-exit targets (conditional branches inside the block), lo/hi pairs. */
+  sides: readonly number[] = [];
   /** Static target of the taken branch or jump. */
   takenLo = 0;
   takenHi = 0;
@@ -59,8 +64,8 @@ export class Block {
     readonly pageOps: (Op | undefined)[] | null,
   ) {}
 
-  init(ops: readonly Op[], shape: { bytes: number; end: BlockEnd; takenLo: number; takenHi: number }, fn: RegionFn, index: number, source: string, peers: readonly Block[]): void {
-    this.ops = ops; this.bytes = shape.bytes; this.end = shape.end; this.takenLo = shape.takenLo; this.takenHi = shape.takenHi;
+  init(ops: readonly Op[], pcs: readonly number[], shape: { bytes: number; sides: number[]; end: BlockEnd; takenLo: number; takenHi: number }, fn: RegionFn, index: number, source: string, peers: readonly Block[]): void {
+    this.ops = ops; this.pcs = pcs; this.bytes = shape.bytes; this.sides = shape.sides; this.end = shape.end; this.takenLo = shape.takenLo; this.takenHi = shape.takenHi;
     this.fn = fn; this.index = index; this.source = source; this.peers = peers;
   }
 
@@ -78,15 +83,25 @@ export class Block {
   opAt(lo: number, hi: number): Op | undefined {
     for (const b of this.peers.length ? this.peers : [this]) {
       if (b.vaHi !== hi) continue;
-      let pc = b.vaLo;
-      for (const op of b.ops) {
-        if (pc === lo) return op;
-        pc = (pc + op.len) | 0;
-      }
+      const i = b.pcs.indexOf(lo);
+      if (i >= 0) return b.ops[i];
     }
     return undefined;
   }
 
-  /** Breakpoint keys (debugHooks.vaKey) the block covers: [startKey, startKey + bytes). */
-  get startKey(): number { return this.vaHi * 4294967296 + (this.vaLo >>> 0); }
+  /** Whether one of the block's instructions starts at or covers RAM offset `off`. */
+  coversRamOffset(off: number): boolean {
+    const base = this.ramOff - (this.vaLo & 0xfff);
+    for (let i = 0; i < this.ops.length; i++) {
+      const o = base + (this.pcs[i] & 0xfff);
+      if (off >= o && off < o + this.ops[i].len) return true;
+    }
+    return false;
+  }
+
+  /** Whether a breakpoint (debugHooks.vaKey keys) is set at one of the block's instructions. */
+  hasBreakpoint(bps: Set<number>): boolean {
+    for (const pc of this.pcs) if (bps.has(vaKey(pc, this.vaHi))) return true;
+    return false;
+  }
 }

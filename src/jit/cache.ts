@@ -9,8 +9,13 @@ import { discover, translateRegion, mnemonic, type RegionBlock } from './transla
 import type { JitBlockInfo, JitGuestInsn, JitLink, JitListingSource } from './listing';
 import { disassemble } from '../riscv/isa/disasm';
 
-/** Executions of a block start in the interpreter before it is translated (new functions start in V8's bytecode tier). */
-export const HOT_THRESHOLD = 24;
+/**
+ * Executions of a block start in the interpreter before it is translated (new functions start in
+ * V8's bytecode tier, and every translation costs a parse and later an optimizing compile).
+ * Measured on the Linux boot (about 13,600 blocks translated at 24): most kernel code runs a few
+ * hundred times at most, and compiling it cost more than interpreting it.
+ */
+export const HOT_THRESHOLD = 1000;
 /** Invalidated blocks kept for the listing (with their history). */
 const DEAD_KEPT = 512;
 
@@ -40,6 +45,8 @@ export class JitCache implements JitListingSource {
   private readonly live = new Set<Block>();
   private readonly dead: Block[] = [];
   private nextId = 1;
+  /** Translation threshold (HOT_THRESHOLD; tests lower it to translate small loops). */
+  hotThreshold = HOT_THRESHOLD;
   /** The hart running now (invalidations are stamped with its retired count). */
   current: Hart | undefined;
   readonly counters = { compiled: 0, regionBlocks: 0, executions: 0, chainHits: 0, lookups: 0, invalidatedBlocks: 0, storeInvalidations: 0, clears: 0, fenceI: 0, interpreted: 0 };
@@ -72,7 +79,7 @@ export class JitCache implements JitListingSource {
     }
     const heat = (e.heat.get(key) ?? 0);
     if (heat === NEVER) return undefined;
-    if (heat + 1 < HOT_THRESHOLD) { e.heat.set(key, heat + 1); return undefined; }
+    if (heat + 1 < this.hotThreshold) { e.heat.set(key, heat + 1); return undefined; }
     const b = this.compile(h, e, ramOff, lo, hi, ctx);
     if (b === undefined) e.heat.set(key, NEVER);
     return b;
@@ -97,15 +104,14 @@ export class JitCache implements JitListingSource {
       if (seen.has(off)) continue;
       seen.add(off);
       const blo = (vpage | off) | 0;
-      const ops = discover(h, page * 4096, blo);
+      const { ops, pcs } = discover(h, page * 4096, blo, hi);
       if (ops.length === 0) continue;
       const rec = new Block(this.nextId++, blo, hi, page, page * 4096 + off, ctx, this.code.pageOps(page) ?? pageOps);
-      list.push({ lo: blo, hi, ops, record: rec });
+      list.push({ lo: blo, hi, ops, pcs, record: rec });
       records.push(rec);
       total += ops.length;
-      let endOff = off, lastOff = off;
-      for (const op of ops) { lastOff = endOff; endOff += op.len; }
       const last = ops[ops.length - 1], name = mnemonic(last);
+      const lastOff = pcs[pcs.length - 1] & 0xfff, endOff = lastOff + last.len;
       if (BRANCHES.has(name) || name === 'jal') {
         const t = (vpage + lastOff + last.imm) | 0;
         const th = (hi + (last.imm >> 31) + (((t >>> 0) < ((vpage + lastOff) >>> 0)) ? 1 : 0)) | 0;
@@ -115,7 +121,7 @@ export class JitCache implements JitListingSource {
     }
     if (list.length === 0) return undefined;
     const t = translateRegion(h, list);
-    records.forEach((r, i) => r.init(list[i].ops, t.shapes[i], t.fn, i, t.source, records));
+    records.forEach((r, i) => r.init(list[i].ops, list[i].pcs, t.shapes[i], t.fn, i, t.source, records));
     const key = JitCache.key(ramOff & 0xfff, ctx);
     const old = e.blocks.get(key);
     if (old !== undefined && (old.vaLo !== lo || old.vaHi !== hi)) this.kill(old, 'replaced (same physical address, other virtual address)', h.retired);
@@ -181,7 +187,7 @@ export class JitCache implements JitListingSource {
     const e = this.pages[Math.floor(off / 4096)];
     if (e === undefined || off < 0) return undefined;
     let best: Block | undefined;
-    for (const b of e.all) if (b.live && off >= b.ramOff && off < b.ramOff + b.bytes && (best === undefined || b.id > best.id)) best = b;
+    for (const b of e.all) if (b.live && b.coversRamOffset(off) && (best === undefined || b.id > best.id)) best = b;
     return best && this.info(best);
   }
 
@@ -193,19 +199,22 @@ export class JitCache implements JitListingSource {
 
   private info(b: Block): JitBlockInfo {
     const start = (BigInt(b.vaHi >>> 0) << 32n) | BigInt(b.vaLo >>> 0);
-    let pc = start;
-    const guest: JitGuestInsn[] = b.ops.map((op) => {
-      const g = { pc, raw: op.raw >>> 0, len: op.len, text: op.d === undefined ? '(illegal)' : disassemble(op.d, pc) };
-      pc += BigInt(op.len);
-      return g;
+    const guest: JitGuestInsn[] = b.ops.map((op, i) => {
+      const pc = (BigInt(b.vaHi >>> 0) << 32n) | BigInt(b.pcs[i] >>> 0);
+      return { pc, raw: op.raw >>> 0, len: op.len, text: op.d === undefined ? '(illegal)' : disassemble(op.d, pc) };
     });
-    const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     const links: JitLink[] = [];
-    const fallTarget = start + BigInt(b.bytes);
+    const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const lastPc = b.pcs[b.pcs.length - 1], lastLen = b.ops[b.ops.length - 1].len;
+    const endLo = (lastPc + lastLen) | 0, endHi = ((endLo >>> 0) < (lastPc >>> 0) ? b.vaHi + 1 : b.vaHi) | 0;
+    const fallTarget = big(endLo, endHi);
     // Chained: a block of the same function (a direct transfer), or the run loop's successor link.
     const chained = (lo: number, hi: number, link: Block | null): number | undefined =>
       b.peerAt(lo, hi)?.id ?? (link?.live && link.vaLo === lo && link.vaHi === hi ? link.id : undefined);
-    const endLo = (b.vaLo + b.bytes) | 0, endHi = ((endLo >>> 0) < (b.vaLo >>> 0) ? b.vaHi + 1 : b.vaHi) | 0;
+    for (let i = 0; i < b.sides.length; i += 2) {
+      const lo = b.sides[i], hi = b.sides[i + 1];
+      links.push({ kind: 'taken', target: big(lo, hi), chainedTo: chained(lo, hi, b.taken) });
+    }
     if (b.end === BlockEnd.Branch || b.end === BlockEnd.Jump) links.push({ kind: 'taken', target: big(b.takenLo, b.takenHi), chainedTo: chained(b.takenLo, b.takenHi, b.taken) });
     if (b.end === BlockEnd.Indirect) links.push({ kind: 'indirect', target: big(b.lastIndirectLo, b.lastIndirectHi), chainedTo: b.taken?.live ? b.taken.id : undefined });
     if (b.end !== BlockEnd.Jump && b.end !== BlockEnd.Indirect) links.push({ kind: 'fallthrough', target: fallTarget, chainedTo: chained(endLo, endHi, b.fall) });

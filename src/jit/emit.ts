@@ -27,6 +27,8 @@ export interface InsnCtx {
   mem: { load: boolean; store: boolean };
   /** Suffix of the names of this instruction's op and semantic function (helper calls). */
   readonly helperId: string;
+  /** A branch to a later instruction of the block: the label to break and the instructions skipped. */
+  readonly forward?: { label: string; skipped: number };
 }
 
 /** An int32 constant as source: small values in decimal, others in hex. */
@@ -156,6 +158,10 @@ function branch(name: string): (c: InsnCtx) => string {
   return (c) => {
     const a = src(c, c.op.rs1), b = src(c, c.op.rs2);
     const [tl, th] = addConst(c.pcLo, c.pcHi, c.op.imm);
+    // Taken: skip forward inside the block; the skipped instructions do not retire.
+    if (c.forward !== undefined) return `if (${COND[name](a, b)}) { n -= ${c.forward.skipped}; break ${c.forward.label}; }`;
+    // Not the block's last instruction: the fallthrough goes on in the block.
+    if (c.i !== c.n - 1) return `if (${COND[name](a, b)}) { ${jumpStatic(c, tl, th)} }`;
     return `if (${COND[name](a, b)}) { ${jumpStatic(c, tl, th)} }
     ${exitTo(c, k(c.nextLo), k(c.nextHi))}`;
   };
@@ -230,7 +236,12 @@ const ltu = (a: [string, string], bl: string, bh: string): string => `((${a[1]} 
 export const NATIVE: Record<string, (c: InsnCtx) => string> = {
   lui: (c) => set(c, k(c.op.imm), String(c.op.imm >> 31)),
   auipc: (c) => { const [l, hh] = addConst(c.pcLo, c.pcHi, c.op.imm); return set(c, k(l), k(hh)); },
-  jal: (c) => { const [tl, th] = addConst(c.pcLo, c.pcHi, c.op.imm); return `${set(c, k(c.nextLo), k(c.nextHi))} ${jumpStatic(c, tl, th)}`; },
+  jal: (c) => {
+    const [tl, th] = addConst(c.pcLo, c.pcHi, c.op.imm);
+    // Inside a trace the block goes on at the target: only the link is written.
+    if (c.i !== c.n - 1) return set(c, k(c.nextLo), k(c.nextHi));
+    return `${set(c, k(c.nextLo), k(c.nextHi))} ${jumpStatic(c, tl, th)}`;
+  },
   jalr: (c) => `${ea(c)} _l &= -2; ${set(c, k(c.nextLo), k(c.nextHi))} ${exitTo(c, '_l', '_h')}`,
   beq: branch('beq'), bne: branch('bne'), blt: branch('blt'), bge: branch('bge'), bltu: branch('bltu'), bgeu: branch('bgeu'),
   lb: load(1, 's'), lbu: load(1, 'u'), lh: load(2, 's'), lhu: load(2, 'u'), lw: load(4, 's'), lwu: load(4, 'u'), ld: load(8, 's'),
@@ -264,7 +275,18 @@ export const NATIVE: Record<string, (c: InsnCtx) => string> = {
   srlw: word((a, b) => `(${a} >>> ${b}) | 0`),
   sraw: word((a, b) => `${a} >> ${b}`),
   mulw: word((a, b) => `Math.imul(${a}, ${b})`),
-  mul: mulHelper('mul'), mulh: mulHelper('mulh'), mulhsu: mulHelper('mulhsu'), mulhu: mulHelper('mulhu'),
+  // Low half exact from Math.imul; the high word of the 32×32 product from the double product,
+  // whose rounding error (< 2^12) is far below the 2^32 step that Math.round recovers.
+  mul: (c) => {
+    const a = src(c, c.op.rs1), b = src(c, c.op.rs2);
+    return `_l = Math.imul(${a[0]}, ${b[0]}); _h = (Math.round(((${a[0]} >>> 0) * (${b[0]} >>> 0) - (_l >>> 0)) / 4294967296) + Math.imul(${a[0]}, ${b[1]}) + Math.imul(${a[1]}, ${b[0]})) | 0; ${set(c, '_l', '_h')}`;
+  }, mulh: mulHelper('mulh'), mulhsu: mulHelper('mulhsu'), mulhu: mulHelper('mulhu'),
+  div: mulHelper('div'), divu: mulHelper('divu'), rem: mulHelper('rem'), remu: mulHelper('remu'),
+  // The W divisions in doubles: exact for 32-bit operands; zero divisors and overflow as the spec's table.
+  divw: word((a, b) => `(${b} === 0 ? -1 : (${a} === -2147483648 && ${b} === -1) ? ${a} : (${a} / ${b}) | 0)`),
+  divuw: word((a, b) => `(${b} === 0 ? -1 : ((${a} >>> 0) / (${b} >>> 0)) | 0)`),
+  remw: word((a, b) => `(${b} === 0 ? ${a} : (${a} === -2147483648 && ${b} === -1) ? 0 : (${a} % ${b}) | 0)`),
+  remuw: word((a, b) => `(${b} === 0 ? ${a} : ((${a} >>> 0) % (${b} >>> 0)) | 0)`),
   fence: () => '', 'fence.tso': () => '', pause: () => '',
 };
 

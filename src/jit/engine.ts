@@ -25,7 +25,7 @@ export class JitEngine implements ExecutionEngine {
       if (entry) {
         const b: Block | undefined = prev !== null ? this.successor(h, prev) : this.find(h);
         prev = null;
-        if (b !== undefined && b.ops.length <= budget - steps && (h.breakpoints === null || !coversBreakpoint(h.breakpoints, b))) {
+        if (b !== undefined && b.ops.length <= budget - steps && (h.breakpoints === null || !b.hasBreakpoint(h.breakpoints))) {
           if (h.breakpoints !== null) h.resumeKey = NaN;
           h.fetchOps = b.pageOps;
           steps += b.fn(h, budget - steps, b.index);
@@ -105,8 +105,3 @@ function advance(h: Hart, len: number): void {
   if ((nlo >>> 0) < (lo >>> 0)) h.pcHi = (h.pcHi + 1) | 0;
 }
 
-function coversBreakpoint(bps: Set<number>, b: Block): boolean {
-  const start = b.startKey, end = start + b.bytes;
-  for (const k of bps) if (k >= start && k < end) return true;
-  return false;
-}

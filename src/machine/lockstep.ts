@@ -34,7 +34,11 @@ export class Lockstep {
   readonly jitOut: number[] = [];
   private checked = 0;
 
-  constructor(readonly interp: Machine, readonly jit: Machine, readonly step = 10_000) {}
+  constructor(readonly interp: Machine, readonly jit: Machine, readonly step = 10_000) {
+    // Translate after a few executions instead of the default threshold, so that short guests
+    // run (and check) translated code too.
+    if (jit.jit !== undefined) jit.jit.cache.hotThreshold = 24;
+  }
 
   /** Runs both machines for up to `budget` instructions per hart, comparing after every `step`. */
   run(budget: number): LockstepResult {

@@ -179,7 +179,7 @@ export class Runtime {
   // breakpoints
   private nextId = 1;
   private readonly userBps = new Map<number, BpEntry[]>();
-  private sourceBps = new Map<string, { keys: number[]; entries: BpEntry[] }>();
+  private sourceBps = new Map<string, { keys: number[]; entries: BpEntry[]; lines: number[] }>();
   private functionBps: { keys: number[]; entries: BpEntry[] } = { keys: [], entries: [] };
   private instructionBps: { keys: number[]; entries: BpEntry[] } = { keys: [], entries: [] };
   private readonly tempKeys = new Set<number>();
@@ -879,7 +879,7 @@ export class Runtime {
 
   /** Replaces the source breakpoints of `file`; lines move to the nearest line with code. */
   setSourceBreakpoints(file: string, bps: (BreakpointSpec & { line: number })[]): BreakpointResult[] {
-    const keys: number[] = [], entries: BpEntry[] = [], results: BreakpointResult[] = [];
+    const keys: number[] = [], entries: BpEntry[] = [], results: BreakpointResult[] = [], lines: number[] = [];
     for (const b of bps) {
       const id = this.allocId();
       const entry: BpEntry = { id, kind: 'breakpoint', hits: 0, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage };
@@ -889,12 +889,23 @@ export class Runtime {
         results.push({ id, verified: false, line: b.line, message: bad ?? (this.symbols.images.some((i) => i.lines) ? `no code for ${this.host.paths.basename(file)}:${b.line} or after it in the line tables` : 'the loaded images have no line tables (build with -g)') });
         continue;
       }
-      for (const a of r.addresses) { keys.push(Number(a)); entries.push(entry); }
+      for (const a of r.addresses) { keys.push(Number(a)); entries.push(entry); lines.push(r.line); }
       results.push({ id, verified: true, line: r.line, address: r.addresses[0] });
     }
-    this.sourceBps.set(file, { keys, entries });
+    this.sourceBps.set(file, { keys, entries, lines });
     this.rebuildBpSet();
     return results;
+  }
+
+  /** The line a source breakpoint at `pc` in `file` (a line-table file name) was resolved to. */
+  private sourceBpLine(pc: bigint, file: string): number | undefined {
+    const key = Number(pc), base = this.host.paths.basename(file);
+    for (const [f, s] of this.sourceBps) {
+      if (this.host.paths.basename(f) !== base) continue;
+      const i = s.keys.indexOf(key);
+      if (i >= 0) return s.lines[i];
+    }
+    return undefined;
   }
 
   setFunctionBreakpoints(bps: (BreakpointSpec & { name: string })[]): BreakpointResult[] {
@@ -1025,7 +1036,11 @@ export class Runtime {
       const look = i === 0 ? f.pc : f.pc - 1n;
       const sym = this.symbols.symbolAt(look);
       const name = sym ? sym.name : hex(f.pc);
-      out.push({ index: out.length, name, pc: f.pc, sp: f.sp, source: this.symbols.addressToLine(look) });
+      let source = this.symbols.addressToLine(look);
+      // Statements of several lines can begin at one address; stopped on a source breakpoint's
+      // address, the frame shows the line that breakpoint was resolved to (the one the user chose).
+      if (i === 0 && source) { const l = this.sourceBpLine(f.pc, source.file); if (l !== undefined) source = { ...source, line: l }; }
+      out.push({ index: out.length, name, pc: f.pc, sp: f.sp, source });
     });
     return out;
   }

@@ -101,6 +101,30 @@ describe('jit: translated blocks against the interpreter', () => {
     lockstep(p, 30_000, [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]);
   });
 
+  it('forward branches inside a block (nested and overlapping skips), a trace through a call and its return', () => {
+    const a = new Asm(RAM);
+    a.emit(I.addi(R.t6, 0, 150));
+    a.label('top').emit(I.addi(R.a0, R.a0, 7), X.andi(R.t0, R.a0, 3));
+    a.beq(R.t0, 0, 'l1');
+    a.emit(I.addi(R.a1, R.a1, 1), X.blt(R.a0, R.a1, 8), I.addi(R.a2, R.a2, 1));
+    a.label('l1').emit(X.andi(R.t1, R.a0, 5));
+    a.bne(R.t1, 0, 'l2');
+    a.emit(I.addi(R.a3, R.a3, 1), X.bgeu(R.a2, R.a0, 12)); // overlaps the skip to l2: a side exit
+    a.label('l2').emit(I.addi(R.a4, R.a4, 1), I.sd(R.a4, R.s2, 0));
+    a.jal(R.ra, 'func');
+    a.emit(I.ld(R.a5, R.s2, 0), I.addi(R.t6, R.t6, -1));
+    a.bne(R.t6, 0, 'top');
+    a.label('trap').halt();
+    a.label('func').emit(I.addi(R.s0, R.s0, 3), I.jalr(0, R.ra, 0));
+    const p = pair(a, 'trap', (h) => { setX(h, R.s2, RAM + 0x8000); setX(h, R.a1, 40); });
+    lockstep(p, 12_000, [1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 97, 1000]);
+    const top = p.jit.jit!.blocks().find((b) => b.live && b.start === BigInt(a.addr('top')));
+    assert.ok(top, 'the loop was not translated');
+    assert.match(top.generated, /break f\d+;/, 'no forward skip was generated');
+    assert.ok(top.guest.some((g) => g.pc === BigInt(a.addr('func'))), 'the trace did not follow the call');
+    assert.notStrictEqual(getX(p.jit.harts[0], R.a3), 0n);
+  });
+
   it('loads and stores of every width, misaligned ones included', () => {
     const a = loop((a) => {
       a.emit(I.sd(R.a0, R.s2, 0), I.sw(R.a1, R.s2, 12), I.sh(R.a2, R.s2, 18), I.sb(R.a0, R.s2, 23), I.sd(R.a1, R.s2, 33), I.sw(R.a0, R.s2, 41));
