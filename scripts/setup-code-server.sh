@@ -13,7 +13,8 @@
 # from source, and take ripgrep from Debian.
 set -euo pipefail
 DIR="${1:-${HVSCOPE_CODE_SERVER_DIR:-$HOME/.cache/hvscope-code-server}}"
-VERSION="${HVSCOPE_CODE_SERVER_VERSION:-4}"
+# Pinned: the version the e2e test was written against (4.100.x runs on Node 20).
+VERSION="${HVSCOPE_CODE_SERVER_VERSION:-4.100.3}"
 BIN="$DIR/node_modules/.bin/code-server"
 STAMP="$DIR/.hvscope-ready"
 
