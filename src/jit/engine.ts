@@ -8,6 +8,7 @@ import { vaKey } from '../riscv/hart/debugHooks';
 import { TLB_MASK } from '../riscv/hart/tlb';
 import { BlockEnd, contextKey, type Block } from './block';
 import type { JitCache } from './cache';
+import type { Op } from '../riscv/hart/op';
 
 const PAGE_KEY_HI = 1048576;
 
@@ -19,10 +20,9 @@ export class JitEngine implements ExecutionEngine {
     cache.current = h;
     /** The block that just ran and left no event: its successor links are tried first. */
     let prev: Block | null = null;
-    let entry = true;
     for (;;) {
       if (steps >= budget) return steps;
-      if (entry) {
+      {
         const b: Block | undefined = prev !== null ? this.successor(h, prev) : this.find(h);
         prev = null;
         if (b !== undefined && b.ops.length <= budget - steps && (h.breakpoints === null || !b.hasBreakpoint(h.breakpoints))) {
@@ -37,33 +37,77 @@ export class JitEngine implements ExecutionEngine {
           continue;
         }
       }
-      // One instruction, interpreted as Hart.interpret does.
-      cache.counters.interpreted++;
+      // No block here: interpret as Hart.interpret does, up to the next jump (the next block entry).
+      steps = this.interpretToJump(h, steps, budget);
+      if (!this.jumped) return steps;
+    }
+  }
+
+  /** Set by `interpretToJump`: it stopped after a jump (the pc holds the target), not at an event or the budget. */
+  private jumped = false;
+
+  /**
+   * Hart.interpret's loop (walking the page's decoded ops by offset), stopping after the first
+   * instruction that jumped without EV_BREAK; `jumped` tells that case from the others, which
+   * leave exactly as Hart.interpret does.
+   */
+  private interpretToJump(h: Hart, steps: number, budget: number): number {
+    const start = steps;
+    let ops: (Op | undefined)[] | null = null;
+    let page = 0, off = 0;
+    this.jumped = false;
+    for (;;) {
+      if (steps >= budget) {
+        if (ops !== null) {
+          const lo = (page + off) | 0;
+          if ((lo >>> 0) < (page >>> 0)) h.pcHi = (h.pcHi + 1) | 0;
+          h.pcLo = lo;
+        }
+        break;
+      }
       steps++;
-      const op = h.fetch();
-      if (op === undefined) { h.trapFromExc(undefined); return steps; }
+      let op: Op | undefined;
+      if (ops !== null && off < 4096 && (op = ops[off >>> 1]) !== undefined) {
+        h.pcLo = page | off;
+      } else {
+        if (ops !== null) {
+          if (off >= 4096) {
+            const next = (page + 4096) | 0;
+            if (next === 0) h.pcHi = (h.pcHi + 1) | 0;
+            page = next; off -= 4096;
+          }
+          h.pcLo = page | off;
+        }
+        op = h.fetch();
+        if (op === undefined) { h.trapFromExc(undefined); break; }
+        ops = h.fetchOps;
+        page = h.pcLo & ~0xfff; off = h.pcLo & 0xfff;
+      }
       if (h.breakpoints !== null) {
         const key = vaKey(h.pcLo, h.pcHi);
         if (key !== h.resumeKey && h.breakpoints.has(key)) {
           h.debugStop = { kind: 'breakpoint', pcKey: key };
-          return steps - 1;
+          steps--;
+          break;
         }
         h.resumeKey = NaN;
       }
       op.exec(h, op);
       const ev = h.event;
-      if (ev === 0) { advance(h, op.len); h.retired++; entry = false; continue; }
-      if ((ev & EV_EXC) !== 0) { h.trapFromExc(op); return steps; }
+      if (ev === 0) { off += op.len; h.retired++; continue; }
+      if ((ev & EV_EXC) !== 0) { h.trapFromExc(op); break; }
       h.retired++;
       if ((ev & EV_JUMP) !== 0) {
-        if ((ev & EV_BREAK) !== 0) return steps;
+        if ((ev & EV_BREAK) !== 0) break;
         h.event = 0;
-        entry = true;
-        continue;
+        this.jumped = true;
+        break;
       }
       advance(h, op.len);
-      return steps;
+      break;
     }
+    this.cache.counters.interpreted += steps - start;
+    return steps;
   }
 
   /** The block at the pc through the fetch TLB (no entry: interpret, the fetch fills it). */

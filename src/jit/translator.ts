@@ -231,9 +231,25 @@ ${blocks.length === 1 ? body : `    switch (pc) {\n${body}\n    }`}
     ops: blocks.map((b) => b.ops), records: blocks.map((b) => b.record),
     loadSlow: loadSlowAt, storeSlow: storeSlowAt,
   };
-  const fn = (new Function('E', source) as (e: typeof env) => RegionFn)(env);
-  return { source, fn, shapes };
+  let factory = FACTORIES.get(source);
+  if (factory === undefined) {
+    if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+    factory = new Function('E', source) as RegionFactory;
+    FACTORIES.set(source, factory);
+  }
+  return { source, fn: factory(env), shapes };
 }
+
+type RegionFactory = (e: Record<string, unknown>) => RegionFn;
+
+/**
+ * Compiled factories by source text. The same code translated again (a page invalidated by a
+ * store next to it and re-translated, the same code in another context) reuses the factory, and
+ * closures made by one factory share V8's feedback and optimized code: no new parse and no new
+ * optimizing compile, which is most of a translation's cost on the Linux boot.
+ */
+const FACTORIES = new Map<string, RegionFactory>();
+const MAX_FACTORIES = 2048;
 
 /** The interpreter's slow load with the pc and retired count it would have at this instruction. */
 function loadSlowAt(h: Hart, lo: number, hi: number, size: 1 | 2 | 4 | 8, pcLo: number, pcHi: number, retired: number): number {

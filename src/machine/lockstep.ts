@@ -37,7 +37,7 @@ export class Lockstep {
   constructor(readonly interp: Machine, readonly jit: Machine, readonly step = 10_000) {
     // Translate after a few executions instead of the default threshold, so that short guests
     // run (and check) translated code too.
-    if (jit.jit !== undefined) jit.jit.cache.hotThreshold = 24;
+    if (jit.jit !== undefined) { jit.jit.cache.hotThreshold = 24; jit.jit.cache.hotGrowth = 0; }
   }
 
   /** Runs both machines for up to `budget` instructions per hart, comparing after every `step`. */

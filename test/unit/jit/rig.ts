@@ -12,7 +12,7 @@ export interface Pair { interp: Machine; jit: Machine; }
 export function machine(engine: EngineKind): Machine {
   const m = new Machine({ memoryBytes: 1 << 20, harts: 1, console: { write() { /* discard */ } }, engine });
   // Small test loops get translated after a few iterations.
-  if (m.jit !== undefined) m.jit.cache.hotThreshold = 24;
+  if (m.jit !== undefined) { m.jit.cache.hotThreshold = 24; m.jit.cache.hotGrowth = 0; }
   const h = m.harts[0];
   h.reset(RAM | 0, 0);
   openPmp(h);
