@@ -307,6 +307,7 @@ export class Hart {
         if ((leaf & 0x02) === 0) set.remember(set.mxrFilled, idx);
       }
     }
+    if (span !== 0) set.noteSpan(idx, key, span);
     if (access === Access.Load) { this.tlbRTag[idx] = key; this.tlbRBase[idx] = ramBase; set.rSpan[idx] = span; }
     else if (access === Access.Store) {
       if (this.code.hasPage(ramBase >>> 12)) return;

@@ -28,6 +28,12 @@ export class TlbSet {
   /** Indices filled for user pages from S-mode under SUM=1, and for execute-only pages under MXR=1. */
   readonly sumFilled: number[] = [];
   readonly mxrFilled: number[] = [];
+  /**
+   * The superpage leaves entries came from, by leaf (leaf page number · 32 + log2 span): the
+   * indices filled from each (some may since hold other pages). A page fence scans only the
+   * leaves containing its page; Linux fences many pages that lie in no superpage.
+   */
+  private leaves = new Map<number, Leaf>();
 
   flush(): void {
     this.rTag.fill(NaN);
@@ -36,6 +42,37 @@ export class TlbSet {
     this.rSpan.fill(0); this.wSpan.fill(0); this.xSpan.fill(0);
     this.sumFilled.length = 0;
     this.mxrFilled.length = 0;
+    this.leaves.clear();
+  }
+
+  /** Notes that entry `idx` now holds a piece of the superpage leaf of page `key` spanning 2^span pages. */
+  noteSpan(idx: number, key: number, span: number): void {
+    const size = SPAN_SIZE[span], base = Math.floor(key / size);
+    const id = base * 32 + span;
+    let leaf = this.leaves.get(id);
+    if (leaf === undefined) {
+      if (this.leaves.size >= MAX_LEAVES) this.rebuildLeaves();
+      leaf = { base, span, size, idx: [] };
+      this.leaves.set(id, leaf);
+    }
+    if (leaf.idx.length >= 3 * TLB_SIZE) leaf.idx = [...new Set(leaf.idx)];
+    leaf.idx.push(idx);
+  }
+
+  /** Drops leaves none of whose entries are still present (rebuilt from the arrays). */
+  private rebuildLeaves(): void {
+    this.leaves.clear();
+    const note = (tag: Float64Array, span: Uint8Array): void => {
+      for (let i = 0; i < TLB_SIZE; i++) if (span[i] !== 0 && tag[i] === tag[i]) this.noteSpanIfRoom(i, tag[i], span[i]);
+    };
+    note(this.rTag, this.rSpan); note(this.wTag, this.wSpan); note(this.xTag, this.xSpan);
+  }
+
+  private noteSpanIfRoom(idx: number, key: number, span: number): void {
+    const size = SPAN_SIZE[span], base = Math.floor(key / size), id = base * 32 + span;
+    let leaf = this.leaves.get(id);
+    if (leaf === undefined) { leaf = { base, span, size, idx: [] }; this.leaves.set(id, leaf); }
+    leaf.idx.push(idx);
   }
 
   /**
@@ -45,9 +82,16 @@ export class TlbSet {
   flushPage(key: number): void {
     const idx = key & TLB_MASK;
     this.rTag[idx] = NaN; this.wTag[idx] = NaN; this.xTag[idx] = NaN;
-    dropSpan(this.rTag, this.rSpan, key);
-    dropSpan(this.wTag, this.wSpan, key);
-    dropSpan(this.xTag, this.xSpan, key);
+    if (this.leaves.size === 0) return;
+    for (const [id, leaf] of this.leaves) {
+      if (Math.floor(key / leaf.size) !== leaf.base) continue;
+      for (const i of leaf.idx) {
+        dropSpan(this.rTag, this.rSpan, i, leaf);
+        dropSpan(this.wTag, this.wSpan, i, leaf);
+        dropSpan(this.xTag, this.xSpan, i, leaf);
+      }
+      this.leaves.delete(id);
+    }
   }
 
   /** Notes an index in a SUM/MXR list; past one entry per slot the set is simply flushed. */
@@ -68,11 +112,15 @@ export class TlbSet {
   }
 }
 
-function dropSpan(tag: Float64Array, span: Uint8Array, key: number): void {
-  for (let i = 0; i < TLB_SIZE; i++) {
-    const sp = span[i];
-    if (sp === 0) continue;
-    const size = 2 ** sp;
-    if (Math.floor(tag[i] / size) === Math.floor(key / size)) { tag[i] = NaN; span[i] = 0; }
-  }
+/** Most leaves remembered per set before the stale ones are dropped. */
+const MAX_LEAVES = 256;
+
+interface Leaf { base: number; span: number; size: number; idx: number[] }
+
+/** 2^span pages for each span (no Math.pow on the fence path). */
+const SPAN_SIZE = Array.from({ length: 32 }, (_, i) => 2 ** i);
+
+/** Drops entry i if it is a piece of `leaf`. */
+function dropSpan(tag: Float64Array, span: Uint8Array, i: number, leaf: Leaf): void {
+  if (span[i] === leaf.span && Math.floor(tag[i] / leaf.size) === leaf.base) { tag[i] = NaN; span[i] = 0; }
 }
