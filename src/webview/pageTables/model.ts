@@ -169,14 +169,8 @@ export function emptyText(stage: PanelStage, t: TableResult | undefined, running
 
 // ---------------------------------------------------------------- 2-D walk
 
-export interface WalkCell {
-  stage: TranslateStep['stage'];
-  level: number;
-  index: number;
-  pteAddr: string;
-  pte?: string;
-  flags?: string;
-  kind: string;
+/** One PTE fetch of the walk grid: the adapter's step, without its nested walk, plus what the grid adds. */
+export interface WalkCell extends Omit<TranslateStep, 'gWalk'> {
   fault: boolean;
   pteRef?: string;
 }
