@@ -7,47 +7,6 @@ import { RAM, setX, getX } from '../riscv/hart/harness';
 import { CSR } from '../../../src/riscv/hart/csrs';
 import { pair, lockstep, state } from './rig';
 
-const rType = (f7: number, rs2: number, rs1: number, f3: number, rd: number, op: number): number =>
-  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
-const iType = (imm: number, rs1: number, f3: number, rd: number, op: number): number =>
-  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) | 0;
-const bType = (imm: number, rs2: number, rs1: number, f3: number): number =>
-  ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12)
-    | (((imm >> 1) & 0xf) << 8) | (((imm >> 11) & 1) << 7) | 0x63) | 0;
-const X = {
-  sll: (d: number, a: number, b: number) => rType(0, b, a, 1, d, 0x33),
-  srl: (d: number, a: number, b: number) => rType(0, b, a, 5, d, 0x33),
-  sra: (d: number, a: number, b: number) => rType(0x20, b, a, 5, d, 0x33),
-  slt: (d: number, a: number, b: number) => rType(0, b, a, 2, d, 0x33),
-  sltu: (d: number, a: number, b: number) => rType(0, b, a, 3, d, 0x33),
-  xor: (d: number, a: number, b: number) => rType(0, b, a, 4, d, 0x33),
-  or: (d: number, a: number, b: number) => rType(0, b, a, 6, d, 0x33),
-  and: (d: number, a: number, b: number) => rType(0, b, a, 7, d, 0x33),
-  mul: (d: number, a: number, b: number) => rType(1, b, a, 0, d, 0x33),
-  mulh: (d: number, a: number, b: number) => rType(1, b, a, 1, d, 0x33),
-  mulhsu: (d: number, a: number, b: number) => rType(1, b, a, 2, d, 0x33),
-  mulhu: (d: number, a: number, b: number) => rType(1, b, a, 3, d, 0x33),
-  divu: (d: number, a: number, b: number) => rType(1, b, a, 5, d, 0x33),
-  addw: (d: number, a: number, b: number) => rType(0, b, a, 0, d, 0x3b),
-  subw: (d: number, a: number, b: number) => rType(0x20, b, a, 0, d, 0x3b),
-  sllw: (d: number, a: number, b: number) => rType(0, b, a, 1, d, 0x3b),
-  sraw: (d: number, a: number, b: number) => rType(0x20, b, a, 5, d, 0x3b),
-  mulw: (d: number, a: number, b: number) => rType(1, b, a, 0, d, 0x3b),
-  srli: (d: number, a: number, sh: number) => iType(sh & 63, a, 5, d, 0x13),
-  srai: (d: number, a: number, sh: number) => iType((sh & 63) | 0x400, a, 5, d, 0x13),
-  slliw: (d: number, a: number, sh: number) => iType(sh & 31, a, 1, d, 0x1b),
-  sraiw: (d: number, a: number, sh: number) => iType((sh & 31) | 0x400, a, 5, d, 0x1b),
-  addiw: (d: number, a: number, imm: number) => iType(imm, a, 0, d, 0x1b),
-  sltiu: (d: number, a: number, imm: number) => iType(imm, a, 3, d, 0x13),
-  xori: (d: number, a: number, imm: number) => iType(imm, a, 4, d, 0x13),
-  andi: (d: number, a: number, imm: number) => iType(imm, a, 7, d, 0x13),
-  lbu: (d: number, a: number, imm: number) => iType(imm, a, 4, d, 0x03),
-  lwu: (d: number, a: number, imm: number) => iType(imm, a, 6, d, 0x03),
-  blt: (a: number, b: number, off: number) => bType(off, b, a, 4),
-  bgeu: (a: number, b: number, off: number) => bType(off, b, a, 7),
-  auipc: (d: number, imm20: number) => (((imm20 & 0xfffff) << 12) | (d << 7) | 0x17) | 0,
-};
-
 /** A loop body `n` times: t6 counts down; the body then falls to a parking `j .`. */
 function loop(body: (a: Asm) => void, n = 200): Asm {
   const a = new Asm(RAM);
@@ -75,12 +34,12 @@ describe('jit: translated blocks against the interpreter', () => {
   it('64-bit arithmetic with carries, constant and variable shifts (0, 31, 32, 63), compares, multiplies', () => {
     const a = loop((a) => {
       a.emit(I.add(R.t0, R.a0, R.a1), I.add(R.a0, R.a0, R.t0), I.sub(R.t1, R.a1, R.a0), I.addi(R.a1, R.a1, 17), I.addi(R.t2, R.a1, -2048));
-      for (const sh of [0, 1, 31, 32, 33, 63]) a.emit(I.slli(R.s0, R.a2, sh), X.srli(R.s1, R.a2, sh), X.srai(R.s3, R.a2, sh), I.add(R.a6, R.a6, R.s0), X.xor(R.a6, R.a6, R.s1), X.xor(R.a6, R.a6, R.s3));
-      for (const r of [R.a3, R.a4, R.a5, 0]) a.emit(X.sll(R.s0, R.a2, r), X.srl(R.s1, R.a0, r), X.sra(R.s3, R.a2, r), I.add(R.a7, R.a7, R.s0), X.xor(R.a7, R.a7, R.s1), I.add(R.a7, R.a7, R.s3));
-      a.emit(X.slt(R.t3, R.a0, R.a1), X.sltu(R.t4, R.a0, R.a1), X.sltiu(R.t5, R.a0, -1), X.xori(R.s4, R.a0, -1), X.andi(R.s4, R.s4, -256), X.or(R.s4, R.s4, R.t3));
-      a.emit(X.addw(R.s0, R.a0, R.a1), X.subw(R.s1, R.a1, R.a0), X.sllw(R.s3, R.a1, R.a5), X.sraw(R.s3, R.s3, R.a4), X.slliw(R.s0, R.s0, 31), X.sraiw(R.s1, R.s1, 3), X.addiw(R.s1, R.s1, -1));
-      a.emit(X.mul(R.t0, R.a0, R.a2), X.mulh(R.t1, R.a0, R.a2), X.mulhsu(R.t2, R.a2, R.a1), X.mulhu(R.t3, R.a0, R.a1), X.mulw(R.t4, R.a1, R.a2), X.divu(R.t5, R.a0, R.a1), I.add(R.a2, R.a2, R.t0), X.xor(R.a2, R.a2, R.t3));
-      a.emit(X.auipc(R.gp, 0x12345), I.lui(R.tp, 0x80000), I.add(0, R.a0, R.a1));
+      for (const sh of [0, 1, 31, 32, 33, 63]) a.emit(I.slli(R.s0, R.a2, sh), I.srli(R.s1, R.a2, sh), I.srai(R.s3, R.a2, sh), I.add(R.a6, R.a6, R.s0), I.xor(R.a6, R.a6, R.s1), I.xor(R.a6, R.a6, R.s3));
+      for (const r of [R.a3, R.a4, R.a5, 0]) a.emit(I.sll(R.s0, R.a2, r), I.srl(R.s1, R.a0, r), I.sra(R.s3, R.a2, r), I.add(R.a7, R.a7, R.s0), I.xor(R.a7, R.a7, R.s1), I.add(R.a7, R.a7, R.s3));
+      a.emit(I.slt(R.t3, R.a0, R.a1), I.sltu(R.t4, R.a0, R.a1), I.sltiu(R.t5, R.a0, -1), I.xori(R.s4, R.a0, -1), I.andi(R.s4, R.s4, -256), I.or(R.s4, R.s4, R.t3));
+      a.emit(I.addw(R.s0, R.a0, R.a1), I.subw(R.s1, R.a1, R.a0), I.sllw(R.s3, R.a1, R.a5), I.sraw(R.s3, R.s3, R.a4), I.slliw(R.s0, R.s0, 31), I.sraiw(R.s1, R.s1, 3), I.addiw(R.s1, R.s1, -1));
+      a.emit(I.mul(R.t0, R.a0, R.a2), I.mulh(R.t1, R.a0, R.a2), I.mulhsu(R.t2, R.a2, R.a1), I.mulhu(R.t3, R.a0, R.a1), I.mulw(R.t4, R.a1, R.a2), I.divu(R.t5, R.a0, R.a1), I.add(R.a2, R.a2, R.t0), I.xor(R.a2, R.a2, R.t3));
+      a.emit(I.auipc(R.gp, 0x12345), I.lui(R.tp, 0x80000), I.add(0, R.a0, R.a1));
     });
     const p = pair(a, 'trap', seed);
     lockstep(p, 40_000, [997, 13, 1, 4096]);
@@ -92,7 +51,7 @@ describe('jit: translated blocks against the interpreter', () => {
     const a = new Asm(RAM);
     a.emit(I.addi(R.t6, 0, 120));
     a.label('outer').emit(I.addi(R.t5, 0, 7));
-    a.label('inner').emit(I.addi(R.a0, R.a0, -3), X.blt(R.a0, R.a1, 8), I.addi(R.a2, R.a2, 1), X.bgeu(R.a0, R.a1, 8), I.addi(R.a3, R.a3, 1), I.addi(R.t5, R.t5, -1));
+    a.label('inner').emit(I.addi(R.a0, R.a0, -3), I.blt(R.a0, R.a1, 8), I.addi(R.a2, R.a2, 1), I.bgeu(R.a0, R.a1, 8), I.addi(R.a3, R.a3, 1), I.addi(R.t5, R.t5, -1));
     a.bne(R.t5, 0, 'inner');
     a.emit(I.addi(R.t6, R.t6, -1));
     a.bne(R.t6, 0, 'outer');
@@ -104,12 +63,12 @@ describe('jit: translated blocks against the interpreter', () => {
   it('forward branches inside a block (nested and overlapping skips), a trace through a call and its return', () => {
     const a = new Asm(RAM);
     a.emit(I.addi(R.t6, 0, 150));
-    a.label('top').emit(I.addi(R.a0, R.a0, 7), X.andi(R.t0, R.a0, 3));
+    a.label('top').emit(I.addi(R.a0, R.a0, 7), I.andi(R.t0, R.a0, 3));
     a.beq(R.t0, 0, 'l1');
-    a.emit(I.addi(R.a1, R.a1, 1), X.blt(R.a0, R.a1, 8), I.addi(R.a2, R.a2, 1));
-    a.label('l1').emit(X.andi(R.t1, R.a0, 5));
+    a.emit(I.addi(R.a1, R.a1, 1), I.blt(R.a0, R.a1, 8), I.addi(R.a2, R.a2, 1));
+    a.label('l1').emit(I.andi(R.t1, R.a0, 5));
     a.bne(R.t1, 0, 'l2');
-    a.emit(I.addi(R.a3, R.a3, 1), X.bgeu(R.a2, R.a0, 12)); // overlaps the skip to l2: a side exit
+    a.emit(I.addi(R.a3, R.a3, 1), I.bgeu(R.a2, R.a0, 12)); // overlaps the skip to l2: a side exit
     a.label('l2').emit(I.addi(R.a4, R.a4, 1), I.sd(R.a4, R.s2, 0));
     a.jal(R.ra, 'func');
     a.emit(I.ld(R.a5, R.s2, 0), I.addi(R.t6, R.t6, -1));
@@ -128,7 +87,7 @@ describe('jit: translated blocks against the interpreter', () => {
   it('loads and stores of every width, misaligned ones included', () => {
     const a = loop((a) => {
       a.emit(I.sd(R.a0, R.s2, 0), I.sw(R.a1, R.s2, 12), I.sh(R.a2, R.s2, 18), I.sb(R.a0, R.s2, 23), I.sd(R.a1, R.s2, 33), I.sw(R.a0, R.s2, 41));
-      a.emit(I.ld(R.t0, R.s2, 0), I.lw(R.t1, R.s2, 12), X.lwu(R.t2, R.s2, 12), I.lh(R.t3, R.s2, 18), I.lb(R.t4, R.s2, 23), X.lbu(R.t5, R.s2, 23), I.ld(R.s0, R.s2, 33), I.lw(R.s1, R.s2, 41));
+      a.emit(I.ld(R.t0, R.s2, 0), I.lw(R.t1, R.s2, 12), I.lwu(R.t2, R.s2, 12), I.lh(R.t3, R.s2, 18), I.lb(R.t4, R.s2, 23), I.lbu(R.t5, R.s2, 23), I.ld(R.s0, R.s2, 33), I.lw(R.s1, R.s2, 41));
       a.emit(I.add(R.a0, R.a0, R.t0), I.add(R.a1, R.a1, R.t2), I.add(R.a2, R.a2, R.s0), I.addi(R.s2, R.s2, 8));
     });
     const p = pair(a, 'trap', seed);
