@@ -17,8 +17,8 @@ import {
   type PageTableArguments, type PageTableResponseBody, type ShadowDiffArguments, type ShadowDiffResponseBody, type TranslateArguments,
   type TranslateFault, type TranslateResponseBody, type TranslateWalk,
 } from '../../protocol/requests';
+import { hex } from '../runtime/target';
 
-const hx = (v: bigint | number): string => `0x${BigInt(v).toString(16)}`;
 
 /** PTE bits by their names in the privileged spec (V R W X U G A D), '-' where clear. */
 export function pteFlags(p: PteFields): string {
@@ -33,12 +33,12 @@ function faultText(o: { cause: number; reason: string }): string {
 function walkBody(w: WalkTrace): TranslateWalk {
   const o = w.outcome;
   return {
-    stage: w.stage, mode: w.modeName, input: hx(w.input),
+    stage: w.stage, mode: w.modeName, input: hex(w.input),
     steps: w.steps.map((st) => ({
-      stage: w.stage, level: st.level, index: st.index, pteAddr: hx(st.pteAddr), pte: st.pte ? hx(st.pte.raw) : undefined,
+      stage: w.stage, level: st.level, index: st.index, pteAddr: hex(st.pteAddr), pte: st.pte ? hex(st.pte.raw) : undefined,
       flags: st.pte ? pteFlags(st.pte) : undefined, kind: st.kind, gWalk: st.gWalk ? walkBody(st.gWalk) : undefined,
     })),
-    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}` : faultText(o),
+    outcome: o.kind === 'ok' ? `ok ${hex(o.pa)}` : faultText(o),
   };
 }
 
@@ -105,8 +105,8 @@ function pageTable(s: HvscopeSession, a: PageTableArguments): PageTableResponseB
   const tableAddr = a.tableAddr ? BigInt(a.tableAddr) : root;
   const entries = dumpTable(mem, { mode, x4, tableAddr, level, vaBase: a.vaBase ? BigInt(a.vaBase) : 0n, includeInvalid: a.includeInvalid });
   return {
-    stage: a.stage, mode: modeName(mode, x4), addressSpace: space, tableAddr: hx(tableAddr), level,
-    entries: entries.map((e) => ({ index: e.index, va: hx(e.va), size: hx(e.size), pteAddr: hx(e.pteAddr), pte: hx(e.pte.raw), flags: pteFlags(e.pte), kind: e.kind, target: e.target !== undefined ? hx(e.target) : undefined, misaligned: e.misaligned })),
+    stage: a.stage, mode: modeName(mode, x4), addressSpace: space, tableAddr: hex(tableAddr), level,
+    entries: entries.map((e) => ({ index: e.index, va: hex(e.va), size: hex(e.size), pteAddr: hex(e.pteAddr), pte: hex(e.pte.raw), flags: pteFlags(e.pte), kind: e.kind, target: e.target !== undefined ? hex(e.target) : undefined, misaligned: e.misaligned })),
   };
 }
 
@@ -123,9 +123,9 @@ function translate(s: HvscopeSession, a: TranslateArguments): TranslateResponseB
 export function translateBody(tg: Target, t: Thread, r: InspectResult, va: bigint, access: 'fetch' | 'load' | 'store', hypervisor: boolean): TranslateResponseBody {
   const o = r.outcome;
   return {
-    address: hx(va), twoStage: r.twoStage, first: walkBody(r.first), final: r.final ? walkBody(r.final) : undefined,
-    outcome: o.kind === 'ok' ? `ok ${hx(o.pa)}${o.pageSize ? ` (${o.pageSize / 1024n} KiB page)` : ''}` : faultText(o),
-    pa: o.kind === 'ok' ? hx(o.pa) : undefined,
+    address: hex(va), twoStage: r.twoStage, first: walkBody(r.first), final: r.final ? walkBody(r.final) : undefined,
+    outcome: o.kind === 'ok' ? `ok ${hex(o.pa)}${o.pageSize ? ` (${o.pageSize / 1024n} KiB page)` : ''}` : faultText(o),
+    pa: o.kind === 'ok' ? hex(o.pa) : undefined,
     fault: translateFault(tg, t, r, va, access, hypervisor),
   };
 }
@@ -147,22 +147,22 @@ export function translateFault(tg: Target, t: Thread, r: InspectResult, va: bigi
   else if (r.twoStage && o.fault !== 'guest-page-fault' && (hedeleg & bit) !== 0n) target = 'VS';
   else target = hasH ? 'HS' : 'S';
   const gpf = o.fault === 'guest-page-fault';
-  const tval2 = gpf && o.gpa !== undefined ? hx(o.gpa >> 2n) : '0x0';
+  const tval2 = gpf && o.gpa !== undefined ? hex(o.gpa >> 2n) : '0x0';
   // Explicit loads, stores and AMOs get the transformed instruction (or 0); fetches and other traps 0.
-  const tinst = gpf && o.implicit ? `${hx(o.htinst ?? 0)} (pseudoinstruction: implicit VS-stage PTE ${o.htinst === 0x3020 ? 'write' : 'read'})`
+  const tinst = gpf && o.implicit ? `${hex(o.htinst ?? 0)} (pseudoinstruction: implicit VS-stage PTE ${o.htinst === 0x3020 ? 'write' : 'read'})`
     : access === 'fetch' ? '0x0' : '0x0 or the transformed instruction of the faulting access';
   const gva = r.twoStage ? '1 (stval holds a guest virtual address)' : '0';
   let writes: TranslateFault['writes'];
   switch (target) {
-    case 'VS': writes = [{ csr: 'vstval', value: hx(va) }]; break;
-    case 'S': writes = [{ csr: 'stval', value: hx(va) }]; break;
-    case 'HS': writes = [{ csr: 'stval', value: hx(va) }, { csr: 'htval', value: tval2 }, { csr: 'htinst', value: tinst }, { csr: 'hstatus.GVA', value: gva }]; break;
-    default: writes = [{ csr: 'mtval', value: hx(va) }, ...(hasH ? [{ csr: 'mtval2', value: tval2 }, { csr: 'mtinst', value: tinst }, { csr: 'mstatus.GVA', value: gva }] : [])];
+    case 'VS': writes = [{ csr: 'vstval', value: hex(va) }]; break;
+    case 'S': writes = [{ csr: 'stval', value: hex(va) }]; break;
+    case 'HS': writes = [{ csr: 'stval', value: hex(va) }, { csr: 'htval', value: tval2 }, { csr: 'htinst', value: tinst }, { csr: 'hstatus.GVA', value: gva }]; break;
+    default: writes = [{ csr: 'mtval', value: hex(va) }, ...(hasH ? [{ csr: 'mtval2', value: tval2 }, { csr: 'mtinst', value: tinst }, { csr: 'mstatus.GVA', value: gva }] : [])];
   }
   return {
     kind: o.fault, cause: o.cause, causeName: causeName(o.cause, false),
     walk: r.final && r.final.outcome.kind === 'fault' ? 'final' : 'first', level: o.level,
-    gpa: o.gpa !== undefined ? hx(o.gpa) : undefined, implicit: o.implicit, target, writes,
+    gpa: o.gpa !== undefined ? hex(o.gpa) : undefined, implicit: o.implicit, target, writes,
   };
 }
 
@@ -215,12 +215,12 @@ function exitLog(s: HvscopeSession, a: ExitLogArguments): ExitLogResponseBody {
   };
   const records = log.entries().slice(-(a.limit ?? 256)).map((r) => ({
     seq: r.seq, vcpu: r.vcpu, reason: r.reason, detail: r.detail, cause: r.cause, interrupt: r.interrupt,
-    pc: hx((BigInt(r.pcHi >>> 0) << 32n) | BigInt(r.pcLo >>> 0)), location: where(r.pcLo, r.pcHi),
-    gpa: r.gpa >= 0 ? hx(r.gpa) : undefined, insn: r.insn, retired: r.retired,
+    pc: hex((BigInt(r.pcHi >>> 0) << 32n) | BigInt(r.pcLo >>> 0)), location: where(r.pcLo, r.pcHi),
+    gpa: r.gpa >= 0 ? hex(r.gpa) : undefined, insn: r.insn, retired: r.retired,
   }));
   return {
     total: log.total, byReason: Object.fromEntries(log.byReason), byDetail: Object.fromEntries(log.byDetail),
-    topPcs: log.topPcs(20).map((p) => ({ pc: hx((BigInt(p.pcHi >>> 0) << 32n) | BigInt(p.pcLo >>> 0)), count: p.count, location: where(p.pcLo, p.pcHi), reasons: Object.fromEntries(p.byReason) })),
+    topPcs: log.topPcs(20).map((p) => ({ pc: hex((BigInt(p.pcHi >>> 0) << 32n) | BigInt(p.pcLo >>> 0)), count: p.count, location: where(p.pcLo, p.pcHi), reasons: Object.fromEntries(p.byReason) })),
     records, stats: rt.vm.stats() as unknown as Record<string, unknown>,
   };
 }

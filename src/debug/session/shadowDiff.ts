@@ -6,6 +6,7 @@
 import { dumpTable, type PtePeek } from '../../mmu/inspect';
 import type { PteFields } from '../../mmu/pte';
 import type { ShadowDiffRow, ShadowDiffState } from '../../protocol/requests';
+import { hex } from '../runtime/target';
 
 /** A leaf of the guest's table: `size` bytes from `va` map to `gpa`; `hpa` is the host page of `gpa` (undefined: not RAM). */
 export interface GuestLeaf {
@@ -31,7 +32,6 @@ export interface ShadowDiffResult {
 }
 
 const PAGE = 4096n;
-const hx = (v: bigint): string => `0x${v.toString(16)}`;
 const has = (flags: string, c: string): boolean => flags.includes(c);
 
 /** Index of the guest leaf containing `va` in `sorted` (by va), or -1. */
@@ -64,13 +64,13 @@ export function shadowDiff(guest: readonly GuestLeaf[], shadow: readonly ShadowL
 
   for (const s of shadow) {
     const i = find(g, s.va);
-    const base = { va: hx(s.va), size: hx(s.size), shadowHpa: hx(s.hpa), shadowFlags: s.flags };
+    const base = { va: hex(s.va), size: hex(s.size), shadowHpa: hex(s.hpa), shadowFlags: s.flags };
     if (i < 0) { add(s.va, 1, { ...base, state: 'stale', note: 'the guest does not map this page' }); continue; }
     const l = g[i];
     filledPages[i]++;
     const gpa = l.gpa + (s.va - l.va);
     const hpa = gpaToHpa(gpa);
-    const guestSide = { guestGpa: hx(gpa), guestHpa: hpa === undefined ? undefined : hx(hpa), guestFlags: l.flags };
+    const guestSide = { guestGpa: hex(gpa), guestHpa: hpa === undefined ? undefined : hex(hpa), guestFlags: l.flags };
     if (hpa !== s.hpa) {
       add(s.va, 1, { ...base, ...guestSide, state: 'stale', note: hpa === undefined ? 'the guest GPA is not RAM' : 'maps another host page than the guest translation' });
       continue;
@@ -88,8 +88,8 @@ export function shadowDiff(guest: readonly GuestLeaf[], shadow: readonly ShadowL
     if (filled >= pages) return;
     const hpa = gpaToHpa(l.gpa);
     const row: ShadowDiffRow = {
-      va: hx(l.va), size: hx(l.size), state: filled === 0 ? 'not-filled' : 'partly-filled',
-      guestGpa: hx(l.gpa), guestHpa: hpa === undefined ? undefined : hx(hpa), guestFlags: l.flags,
+      va: hex(l.va), size: hex(l.size), state: filled === 0 ? 'not-filled' : 'partly-filled',
+      guestGpa: hex(l.gpa), guestHpa: hpa === undefined ? undefined : hex(hpa), guestFlags: l.flags,
     };
     if (filled > 0 || pages > 1) { row.filled = filled; row.pages = pages; }
     add(l.va, 0, row);

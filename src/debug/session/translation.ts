@@ -5,6 +5,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { HvscopeSession } from './session';
 import type { Runtime } from '../runtime/runtime';
+import { hex } from '../runtime/target';
 import { UserError } from '../../common/errors';
 import { formatBlockListing, type JitBlockInfo, type JitListingSource } from '../../jit/listing';
 import {
@@ -27,7 +28,6 @@ export interface TranslationView {
 const DEFAULT_LIMIT = 500;
 const NO_TRANSLATOR = 'the session runs the interpreter: no translated blocks (the binary translator is off, or not built into this version)';
 
-const hx = (v: bigint | number): string => `0x${v.toString(16)}`;
 
 function basename(p: string): string {
   const parts = p.split(/[\\/]/);
@@ -36,7 +36,7 @@ function basename(p: string): string {
 
 export function summaryOf(b: JitBlockInfo): TranslationBlockSummary {
   return {
-    id: b.id, start: hx(b.start), end: hx(b.end), pa: hx(b.pa), insns: b.guest.length, codeSize: b.generated.length,
+    id: b.id, start: hex(b.start), end: hex(b.end), pa: hex(b.pa), insns: b.guest.length, codeSize: b.generated.length,
     executions: b.executions, context: b.context, live: b.live,
   };
 }
@@ -59,7 +59,7 @@ export function translationBlocks(v: TranslationView, a: TranslationBlocksArgume
 export function guestInsns(v: TranslationView, b: JitBlockInfo): TranslationGuestInsn[] {
   return b.guest.map((g) => {
     const insn: TranslationGuestInsn = {
-      pc: hx(g.pc), encoding: (g.raw >>> 0).toString(16).padStart(g.len * 2, '0').slice(-g.len * 2), text: g.text,
+      pc: hex(g.pc), encoding: (g.raw >>> 0).toString(16).padStart(g.len * 2, '0').slice(-g.len * 2), text: g.text,
     };
     const src = v.sourceOf(g.pc);
     if (src) { insn.location = `${basename(src.path)}:${src.line}`; insn.sourcePath = src.path; insn.line = src.line; }
@@ -81,7 +81,7 @@ export function translationBlock(v: TranslationView, a: TranslationBlockArgument
     const pa = v.addressToPa(a.address);
     if (pa === undefined) throw new UserError(`${a.address} is not mapped to RAM: no translated block there`);
     b = src.blockContaining(pa);
-    if (!b) throw new UserError(`no live translated block contains ${a.address} (guest pa ${hx(pa)}): not executed often enough to be translated, or invalidated`);
+    if (!b) throw new UserError(`no live translated block contains ${a.address} (guest pa ${hex(pa)}): not executed often enough to be translated, or invalidated`);
   } else {
     const pa = v.currentPa();
     b = pa === undefined ? undefined : src.blockContaining(pa);
@@ -91,7 +91,7 @@ export function translationBlock(v: TranslationView, a: TranslationBlockArgument
     summary: summaryOf(b),
     guest: guestInsns(v, b),
     generated: b.generated,
-    links: b.links.map((l) => ({ kind: l.kind, target: hx(l.target), ...(l.chainedTo !== undefined ? { chainedTo: l.chainedTo } : {}) })),
+    links: b.links.map((l) => ({ kind: l.kind, target: hex(l.target), ...(l.chainedTo !== undefined ? { chainedTo: l.chainedTo } : {}) })),
     invalidations: b.invalidations.map((i) => ({ retired: i.retired, reason: i.reason })),
     listing: formatBlockListing(b),
   };
