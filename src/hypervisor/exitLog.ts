@@ -36,7 +36,8 @@ export class ExitLog {
   private seq = 0;
   readonly byReason = new Map<string, number>();
   readonly byDetail = new Map<string, number>();
-  readonly byPc = new Map<string, PcStat>();
+  /** Statistics by guest pc: high half, then low half (no string key per exit). */
+  private readonly byPc = new Map<number, Map<number, PcStat>>();
 
   constructor(readonly capacity = 4096) {
     if (!(capacity >= 1)) throw new RangeError('exit log capacity must be at least 1');
@@ -65,9 +66,10 @@ export class ExitLog {
       const k = `${reason} ${detail}`;
       this.byDetail.set(k, (this.byDetail.get(k) ?? 0) + 1);
     }
-    const key = hex64(e.pcLo, e.pcHi);
-    let s = this.byPc.get(key);
-    if (!s) { s = { pcLo: e.pcLo, pcHi: e.pcHi, count: 0, byReason: new Map() }; this.byPc.set(key, s); }
+    let page = this.byPc.get(e.pcHi);
+    if (!page) { page = new Map(); this.byPc.set(e.pcHi, page); }
+    let s = page.get(e.pcLo);
+    if (!s) { s = { pcLo: e.pcLo, pcHi: e.pcHi, count: 0, byReason: new Map() }; page.set(e.pcLo, s); }
     s.count++;
     s.byReason.set(reason, (s.byReason.get(reason) ?? 0) + 1);
     return rec;
@@ -85,7 +87,13 @@ export class ExitLog {
 
   /** The `n` guest pcs with the most exits, most first (ties: lower pc first). */
   topPcs(n = 10): PcStat[] {
-    return [...this.byPc.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, n).map((e) => e[1]);
+    const all: PcStat[] = [];
+    for (const page of this.byPc.values()) all.push(...page.values());
+    const unsigned = (s: PcStat): [number, number] => [s.pcHi >>> 0, s.pcLo >>> 0];
+    return all.sort((a, b) => {
+      const [ah, al] = unsigned(a), [bh, bl] = unsigned(b);
+      return b.count - a.count || ah - bh || al - bl;
+    }).slice(0, n);
   }
 
   clear(): void {

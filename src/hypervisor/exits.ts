@@ -77,23 +77,22 @@ export function decodeExit(vcpu: Vcpu, fetch: InsnFetcher): VmExit {
   const [causeLo, causeHi] = vcpu.csr(CSR.scause);
   const [pcLo, pcHi] = vcpu.csr(CSR.sepc);
   const [tvalLo, tvalHi] = vcpu.csr(CSR.stval);
-  const base = {
-    vcpu: vcpu.id, cause: causeLo & 0x7fffffff, pcLo, pcHi,
-    guestPriv: (vcpu.csrLo(CSR.sstatus) & SSTATUS_SPP) !== 0 ? 1 : 0,
-    retired: h.retired,
-  };
-  if (causeHi < 0) return { ...base, kind: 'interrupt' };
-  switch (base.cause) {
+  // The common fields are written out in each literal: an object spread here cost microseconds
+  // per exit (V8's clone of a literal holding a double), a fifth of a shadow-paging exit.
+  const id = vcpu.id, cause = causeLo & 0x7fffffff, retired = h.retired;
+  const guestPriv = (vcpu.csrLo(CSR.sstatus) & SSTATUS_SPP) !== 0 ? 1 : 0;
+  if (causeHi < 0) return { vcpu: id, cause, pcLo, pcHi, guestPriv, retired, kind: 'interrupt' };
+  switch (cause) {
     case CAUSE.ECALL_VS: {
       const args = h.x.slice(20, 32);
-      return { ...base, kind: 'sbi', ext: h.x[34] >>> 0, fid: h.x[32] >>> 0, args };
+      return { vcpu: id, cause, pcLo, pcHi, guestPriv, retired, kind: 'sbi', ext: h.x[34] >>> 0, fid: h.x[32] >>> 0, args };
     }
     case CAUSE.FETCH_GUEST_PAGE_FAULT: case CAUSE.LOAD_GUEST_PAGE_FAULT: case CAUSE.STORE_GUEST_PAGE_FAULT: {
       const [htvalLo, htvalHi] = vcpu.csr(CSR.htval);
       const htinst = vcpu.csrLo(CSR.htinst);
       // htval = GPA >> 2; the two low bits are those of the faulting virtual address in stval.
       const gpa = toNumberU(htvalLo, htvalHi) * 4 + (tvalLo & 3);
-      const access = accessOf(base.cause);
+      const access = accessOf(cause);
       const implicit = isHtinstPseudo(htinst);
       let insn: MmioInsn | undefined;
       let insnSource: 'htinst' | 'memory' | 'none' = 'none';
@@ -107,23 +106,23 @@ export function decodeExit(vcpu: Vcpu, fetch: InsnFetcher): VmExit {
         }
       }
       return {
-        ...base, kind: 'guest-page-fault', access, gpa,
+        vcpu: id, cause, pcLo, pcHi, guestPriv, retired, kind: 'guest-page-fault', access, gpa,
         gvaValid: (vcpu.csrLo(CSR.hstatus) & HSTATUS_GVA) !== 0, gvaLo: tvalLo, gvaHi: tvalHi,
         htinst, implicit, insn, insnSource,
       };
     }
     case CAUSE.FETCH_PAGE_FAULT: case CAUSE.LOAD_PAGE_FAULT: case CAUSE.STORE_PAGE_FAULT:
-      return { ...base, kind: 'page-fault', access: accessOf(base.cause), gvaLo: tvalLo, gvaHi: tvalHi, htinst: vcpu.csrLo(CSR.htinst) };
+      return { vcpu: id, cause, pcLo, pcHi, guestPriv, retired, kind: 'page-fault', access: accessOf(cause), gvaLo: tvalLo, gvaHi: tvalHi, htinst: vcpu.csrLo(CSR.htinst) };
     case CAUSE.VIRTUAL_INSTRUCTION: {
       // stval holds the instruction bits when the hart reports them; else read guest memory.
       let insn = tvalLo;
       if (insn === 0) insn = fetch(vcpu, pcLo, pcHi) ?? 0;
       const decoded = insn === 0 ? undefined : decodeAt(insn);
-      if (decoded?.spec.name === 'wfi') return { ...base, kind: 'wfi', insn: decoded.raw, len: decoded.len };
-      return { ...base, kind: 'virtual-instruction', insn: decoded ? decoded.raw : insn, decoded };
+      if (decoded?.spec.name === 'wfi') return { vcpu: id, cause, pcLo, pcHi, guestPriv, retired, kind: 'wfi', insn: decoded.raw, len: decoded.len };
+      return { vcpu: id, cause, pcLo, pcHi, guestPriv, retired, kind: 'virtual-instruction', insn: decoded ? decoded.raw : insn, decoded };
     }
     default:
-      return { ...base, kind: 'exception', tvalLo, tvalHi };
+      return { vcpu: id, cause, pcLo, pcHi, guestPriv, retired, kind: 'exception', tvalLo, tvalHi };
   }
 }
 

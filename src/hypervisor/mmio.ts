@@ -39,11 +39,11 @@ const SHAPES: Readonly<Record<string, Shape>> = {
 };
 
 /** The MMIO access a decoded instruction makes, or undefined when it is not a plain load/store (AMOs, LR/SC, others). */
-export function mmioInsnFromDecoded(d: Decoded): MmioInsn | undefined {
+export function mmioInsnFromDecoded(d: Decoded, len: 2 | 4 = d.len, raw = d.raw): MmioInsn | undefined {
   const s = SHAPES[d.spec.name];
   if (s === undefined) return undefined;
   const [size, signed, fp, store] = s;
-  return { name: d.spec.name, store, size, signed, fp, reg: store ? d.rs2 : d.rd, len: d.len, raw: d.raw };
+  return { name: d.spec.name, store, size, signed, fp, reg: store ? d.rs2 : d.rd, len, raw };
 }
 
 /**
@@ -60,9 +60,7 @@ export function decodeHtinst(htinst: number): MmioInsn | undefined {
   const compressed = (htinst & 2) === 0;
   const d = decode32(htinst | 2);
   if (!d) return undefined;
-  const m = mmioInsnFromDecoded(d);
-  if (!m) return undefined;
-  return { ...m, len: compressed ? 2 : 4, raw: htinst };
+  return mmioInsnFromDecoded(d, compressed ? 2 : 4, htinst);
 }
 
 /** Decodes the instruction bits read from guest memory (low parcel in bits 15:0). */

@@ -62,6 +62,8 @@ export interface GuestHart {
   injectGuestTrap(cause: number, interrupt: boolean, tvalLo: number, tvalHi: number): void;
   /** Drops every cached translation (HFENCE.VVMA/GVMA for the emulated TLB). */
   flushTlb(): void;
+  /** Drops the V=1 translations of one guest virtual page (HFENCE.VVMA with an address). */
+  flushGuestPage(lo: number, hi: number): void;
 }
 
 /** HSM view of a vCPU. 'wfi': waits in a trapped WFI; 'suspended': SBI HSM retentive or non-retentive suspend. */

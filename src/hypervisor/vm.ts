@@ -434,8 +434,10 @@ export class Vm implements SbiHost {
             // rs1 = x0: every address; otherwise just that page (the ASID in rs2 is not used to narrow it).
             if (d.rs1 === 0) { sp.flush(); this.installShadow(v); }
             else {
+              // One shadow leaf changes, so only that page's V=1 TLB entries go (a full flush
+              // here cost the boot hundreds of thousands of refill walks).
               sp.flushPage(v.xLo(d.rs1), v.xHi(d.rs1));
-              v.hart.flushTlb();
+              v.hart.flushGuestPage(v.xLo(d.rs1), v.xHi(d.rs1));
             }
             v.advanceSepc(4);
             return [{ action: 'resume', exit }, d.rs1 === 0 ? 'sfence.vma' : 'sfence.vma page'];

@@ -213,6 +213,11 @@ export class Hart {
     this.translationChanged();
   }
 
+  /** The V=1 entries of one guest virtual page (the hypervisor's HFENCE.VVMA with an address). */
+  flushGuestPage(lo: number, hi: number): void {
+    this.flushTlbRegime(true, lo, hi);
+  }
+
   /** SUM or MXR went from 1 to 0 in mstatus (HS) or vsstatus (VS): drop what they allowed. */
   narrowPermissions(virt: boolean, sum: boolean, mxr: boolean): void {
     const set = this.tlbSets[virt ? TlbContext.VS : TlbContext.S];

@@ -49,6 +49,7 @@ export class FakeHart implements GuestHart {
   readonly injected: Injection[] = [];
   srets = 0;
   flushes = 0;
+  pageFlushes = 0;
   readonly steps: Step[] = [];
 
   constructor(readonly hartId: number, readonly ram: Ram, now: () => number = () => 0) {
@@ -83,6 +84,7 @@ export class FakeHart implements GuestHart {
   }
 
   flushTlb(): void { this.flushes++; }
+  flushGuestPage(): void { this.pageFlushes++; }
 
   /** Register helpers. */
   setReg(r: number, lo: number, hi = lo < 0 ? -1 : 0): void { this.x[2 * r] = lo | 0; this.x[2 * r + 1] = hi | 0; }

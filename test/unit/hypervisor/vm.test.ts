@@ -155,16 +155,20 @@ describe('hypervisor/vm', () => {
     h.steps.push(trapStep({ cause: CAUSE.VIRTUAL_INSTRUCTION, pc: PC + 4, stval: I.csrr(R.a2, CSR.satp) }));
     const flushes = sp.stats.flushes;
     h.steps.push(trapStep({ cause: CAUSE.VIRTUAL_INSTRUCTION, pc: PC + 8, stval: I.sfenceVma() }));
-    h.steps.push(trapStep({ cause: CAUSE.VIRTUAL_INSTRUCTION, pc: PC + 12, stval: 0x62000073 })); // hfence.gvma
+    h.steps.push(trapStep({ cause: CAUSE.VIRTUAL_INSTRUCTION, pc: PC + 12, stval: I.sfenceVma(R.a1) }));
+    h.steps.push(trapStep({ cause: CAUSE.VIRTUAL_INSTRUCTION, pc: PC + 16, stval: 0x62000073 })); // hfence.gvma
+    const tlbFlushes = h.flushes;
     hx.vm.run(v, 100);
+    assert.equal(h.pageFlushes, 1, 'sfence.vma with an address drops only that page from the TLB');
     assert.equal(h.reg(R.a0), 0n, 'old satp (Bare)');
     assert.deepEqual([sp.satpLo, sp.satpHi], [0x80100, satp]);
     assert.equal(h.reg(R.a2), (BigInt(satp >>> 0) << 32n) | 0x80100n);
     assert.equal(sp.stats.flushes, flushes + 2, 'the satp write and the sfence.vma each flushed');
+    assert.equal(h.flushes, tlbFlushes + 3, 'the two satp accesses and the full sfence.vma flush the whole TLB, the page one does not');
     assert.deepEqual([h.csr.get(CSR.vsatp), h.csr.getHi(CSR.vsatp)], sp.vsatp(), 'vsatp follows the shadow root');
     assert.deepEqual(h.injected.map((i) => [i.cause, i.tvalLo]), [[CAUSE.ILLEGAL_INSTRUCTION, 0x62000073]]);
     assert.equal(h.pcLo | 0, h.csr.get(CSR.vstvec) | 0, 'guest entered at its trap vector');
-    assert.equal(h.csr.get(CSR.vsepc), (PC + 12) | 0);
+    assert.equal(h.csr.get(CSR.vsepc), (PC + 16) | 0);
   });
 
   it('shadow mode: a hidden page fault fills the shadow and re-executes', () => {
