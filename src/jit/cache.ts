@@ -4,6 +4,7 @@
 // listing source for the binary-translation panel (listing.ts).
 import type { CodeCache } from '../riscv/hart/codeCache';
 import type { Hart } from '../riscv/hart/hart';
+import type { Op } from '../riscv/hart/op';
 import { Block, BlockEnd, describeContext, type ContextKey } from './block';
 import { discover, translateRegion, mnemonic, type RegionBlock } from './translator';
 import type { JitBlockInfo, JitGuestInsn, JitLink, JitListingSource } from './listing';
@@ -30,7 +31,7 @@ export const HOT_EXTRA_MAX = 31000;
 const DEAD_KEPT = 512;
 
 /** Marker in the heat map: this start cannot be translated (straddles the page end). */
-const NEVER = -1;
+export const NEVER = -1;
 
 /**
  * Limits of one region (one compiled function). Measured on bench.elf (shared, loaded host): one
@@ -43,7 +44,7 @@ const BRANCHES = new Set(['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
 /** Blocks ending with these do not fall through to the next pc. */
 const NO_FALLTHROUGH = new Set(['jal', 'jalr', 'ecall', 'ebreak', 'mret', 'sret']);
 
-class PageEntry {
+export class PageEntry {
   /** The block to enter at each start (key), and every block compiled in the page. */
   readonly blocks = new Map<number, Block>();
   readonly all: Block[] = [];
@@ -53,7 +54,10 @@ class PageEntry {
    * target the interpreter reaches is counted here.
    */
   readonly heat = new Int32Array(2048);
-  /** The block last entered at each slot (any context), checked before the map; made on first use. */
+  /**
+   * The block last entered at each slot (any context), checked before the map; made on first use.
+   * Every slot with a block in `blocks` has one here, so an empty slot means no block at all.
+   */
   fast: (Block | undefined)[] | null = null;
 }
 
@@ -93,9 +97,11 @@ export class JitCache implements JitListingSource {
       const fast = e.fast;
       if (fast !== null) {
         let b = fast[slot];
-        if (b !== undefined && b.ctx === ctx && b.vaLo === lo && b.vaHi === hi) return b;
-        b = e.blocks.get(JitCache.key(ramOff & 0xfff, ctx));
-        if (b !== undefined && b.vaLo === lo && b.vaHi === hi) { fast[slot] = b; return b; }
+        if (b !== undefined) {
+          if (b.ctx === ctx && b.vaLo === lo && b.vaHi === hi) return b;
+          b = e.blocks.get(JitCache.key(ramOff & 0xfff, ctx));
+          if (b !== undefined && b.vaLo === lo && b.vaHi === hi) { fast[slot] = b; return b; }
+        }
       }
     } else {
       e = new PageEntry();
@@ -103,10 +109,27 @@ export class JitCache implements JitListingSource {
     }
     const heat = e.heat[slot];
     if (heat === NEVER) return undefined;
-    if (heat + 1 < this.hotThreshold + Math.min(HOT_EXTRA_MAX, this.hotGrowth * this.counters.compiled)) { e.heat[slot] = heat + 1; return undefined; }
+    if (heat + 1 < this.threshold()) { e.heat[slot] = heat + 1; return undefined; }
     const b = this.compile(h, e, ramOff, lo, hi, ctx);
     e.heat[slot] = b === undefined ? NEVER : 0;
     return b;
+  }
+
+  /** Executions a start is interpreted before it is translated, now. */
+  threshold(): number {
+    return this.hotThreshold + Math.min(HOT_EXTRA_MAX, this.hotGrowth * this.counters.compiled);
+  }
+
+  /** The decoded ops of RAM page `page`, if it has any. */
+  pageOps(page: number): (Op | undefined)[] | undefined {
+    return this.code.pageOps(page);
+  }
+
+  /** The heat and blocks of RAM page `page`, made on first use. */
+  entry(page: number): PageEntry {
+    let e = this.pages[page];
+    if (e === undefined) { e = new PageEntry(); this.pages[page] = e; }
+    return e;
   }
 
   /**
@@ -150,14 +173,19 @@ export class JitCache implements JitListingSource {
     const old = e.blocks.get(key);
     if (old !== undefined && (old.vaLo !== lo || old.vaHi !== hi)) this.kill(old, 'replaced (same physical address, other virtual address)', h.retired);
     e.blocks.set(key, records[0]);
-    if (e.fast === null) e.fast = new Array<Block | undefined>(2048).fill(undefined);
-    e.fast[(ramOff & 0xfff) >>> 1] = records[0];
+    e.fast ??= new Array<Block | undefined>(2048).fill(undefined);
+    const fast = e.fast;
+    fast[(ramOff & 0xfff) >>> 1] = records[0];
     // The region's other blocks become entries where none exists yet (entering there later
     // runs this function instead of waiting to get hot).
     for (const r of records.slice(1)) {
       const k = JitCache.key(r.ramOff & 0xfff, ctx);
       const cur = e.blocks.get(k);
-      if (cur === undefined || !cur.live || cur.vaLo !== r.vaLo || cur.vaHi !== r.vaHi) { e.blocks.set(k, r); e.heat[(r.ramOff & 0xfff) >>> 1] = 0; }
+      if (cur === undefined || !cur.live || cur.vaLo !== r.vaLo || cur.vaHi !== r.vaHi) {
+        e.blocks.set(k, r);
+        e.heat[(r.ramOff & 0xfff) >>> 1] = 0;
+        fast[(r.ramOff & 0xfff) >>> 1] ??= r;
+      }
     }
     for (const r of records) { e.all.push(r); this.live.add(r); }
     this.counters.compiled++;

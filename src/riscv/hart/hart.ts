@@ -131,13 +131,10 @@ export class Hart {
   tlbXBase = this.fetchSet.xBase;
 
   /**
-   * The decoded-op array of the page the pc is in, and that page's virtual page number (low 20
-   * bits of lo >>> 12, and hi): consecutive fetches from one page skip the TLB and the code cache.
-   * Dropped on every TLB flush and when the page's code is invalidated.
+   * The decoded-op array of the page the pc is in: consecutive fetches from one page skip the TLB
+   * and the code cache. Dropped on every TLB flush and when the page's code is invalidated.
    */
   fetchOps: (Op | undefined)[] | null = null;
-  private fetchVpn = 0;
-  private fetchVpnHi = 0;
 
   readonly ram: Ram;
   private readonly ramI32: Int32Array;
@@ -618,7 +615,7 @@ export class Hart {
     const ops = this.code.pageOps(base >>> 12);
     // A page that PMP does not allow as a whole is fetched through `translate` every time: the
     // loop must not walk its ops unchecked, so it gets an array with no ops in it.
-    if (ops !== undefined) { this.fetchOps = cached ? ops : UNCACHED_PAGE; this.fetchVpn = lo >>> 12; this.fetchVpnHi = hi; }
+    if (ops !== undefined) this.fetchOps = cached ? ops : UNCACHED_PAGE;
     return op;
   }
 

@@ -60,6 +60,21 @@ describe('jit: translated blocks against the interpreter', () => {
     lockstep(p, 30_000, [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]);
   });
 
+  it('a loop in one page gets hot inside the interpreter: translated at the threshold without a lookup per iteration', () => {
+    const p = pair(loop((a) => a.emit(I.addi(R.a0, R.a0, 3))), 'trap');
+    const cache = p.jit.jit!.cache;
+    // The back edge lands in the same page: the interpreter counts it there and only goes back
+    // to the run loop (one lookup, which translates) when the loop head reaches the threshold.
+    const beforeHot = 1 + 3 * (cache.hotThreshold - 1); // t6 set, then threshold-1 iterations of 3
+    lockstep(p, beforeHot, [beforeHot]);
+    assert.strictEqual(cache.counters.compiled, 0, 'not yet hot');
+    assert.strictEqual(cache.counters.lookups, 0, 'no lookup (the entry had no TLB entry yet; the back edges are counted in place)');
+    lockstep(p, 601 - beforeHot, [601 - beforeHot]); // to the end of the loop
+    assert.strictEqual(cache.counters.compiled, 1);
+    assert.strictEqual(cache.counters.lookups, 2, 'the hot loop head (translated) and the loop exit');
+    assert.ok(cache.stats().executions > 0, 'the translation ran');
+  });
+
   it('forward branches inside a block (nested and overlapping skips), a trace through a call and its return', () => {
     const a = new Asm(RAM);
     a.emit(I.addi(R.t6, 0, 150));
