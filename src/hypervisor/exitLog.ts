@@ -89,11 +89,7 @@ export class ExitLog {
   topPcs(n = 10): PcStat[] {
     const all: PcStat[] = [];
     for (const page of this.byPc.values()) all.push(...page.values());
-    const unsigned = (s: PcStat): [number, number] => [s.pcHi >>> 0, s.pcLo >>> 0];
-    return all.sort((a, b) => {
-      const [ah, al] = unsigned(a), [bh, bl] = unsigned(b);
-      return b.count - a.count || ah - bh || al - bl;
-    }).slice(0, n);
+    return all.sort((a, b) => b.count - a.count || (a.pcHi >>> 0) - (b.pcHi >>> 0) || (a.pcLo >>> 0) - (b.pcLo >>> 0)).slice(0, n);
   }
 
   clear(): void {

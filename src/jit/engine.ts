@@ -1,17 +1,14 @@
 // The translator's run loop (Hart.engine): the interpreter's inner loop with translated blocks.
 // At a block entry (after a jump, a block, or the start of the loop) it looks the pc up through
 // the fetch TLB and the cache and runs the block when the remaining budget covers all of it;
-// otherwise it interprets, counting the heat of jump targets in the same page on the way, up to
+// otherwise it interprets, counting the heat of jump targets the fetch TLB maps on the way, up to
 // a jump that needs a lookup. Retired instructions, steps and the points where the loop leaves
 // (so interrupt checks) are the interpreter's.
 import { EV_BREAK, EV_EXC, EV_JUMP, type ExecutionEngine, type Hart } from '../riscv/hart/hart';
 import { vaKey } from '../riscv/hart/debugHooks';
-import { TLB_MASK } from '../riscv/hart/tlb';
 import { BlockEnd, contextKey, type Block } from './block';
 import { NEVER, type JitCache, type PageEntry } from './cache';
 import type { Op } from '../riscv/hart/op';
-
-const PAGE_KEY_HI = 1048576;
 
 export class JitEngine implements ExecutionEngine {
   constructor(private readonly cache: JitCache) {}
@@ -38,7 +35,7 @@ export class JitEngine implements ExecutionEngine {
           continue;
         }
       }
-      // No block here: interpret as Hart.interpret does, up to the next jump (the next block entry).
+      // No block here: interpret as Hart.interpret does, up to a jump the run loop must look up.
       steps = this.interpretToJump(h, steps, budget);
       if (!this.jumped) return steps;
     }
@@ -46,14 +43,13 @@ export class JitEngine implements ExecutionEngine {
 
   /** Set by `interpretToJump`: it stopped after a jump (the pc holds the target), not at an event or the budget. */
   private jumped = false;
-  /** Set by `find`: the RAM offset of the pc when the fetch TLB held it, else -1. */
-  private ramOff = -1;
 
   /**
    * Hart.interpret's loop (walking the page's decoded ops by offset) for code with no block.
-   * A jump within the page counts the target's heat here and goes on interpreting while the
-   * target has no block and is not due to be translated; any other jump stops the loop with
-   * `jumped` set, so the run loop looks the target up. An event or the budget leaves exactly as
+   * It walks pages the fetch TLB maps without a fetch. A jump to such a page counts the target's
+   * heat here and goes on interpreting while the target has no block and is not due to be
+   * translated; any other jump stops the loop with `jumped` set, so the run loop looks the
+   * target up. An event or the budget leaves exactly as
    * Hart.interpret does. (Returning to the run loop at every jump cost about 80 ns a time.)
    */
   private interpretToJump(h: Hart, steps: number, budget: number): number {
@@ -63,11 +59,11 @@ export class JitEngine implements ExecutionEngine {
     let entry: PageEntry | undefined;
     let page = 0, off = 0;
     this.jumped = false;
-    if (this.ramOff >= 0) {
-      // find() saw the pc in the fetch TLB: walk that page's ops without a fetch.
-      const pageOps = cache.pageOps(this.ramOff >>> 12);
+    {
+      const base = h.fetchTlbPage(h.pcLo, h.pcHi);
+      const pageOps = base < 0 ? undefined : cache.pageOps(base >>> 12);
       if (pageOps !== undefined) {
-        ops = pageOps; h.fetchOps = pageOps; entry = cache.entry(this.ramOff >>> 12);
+        ops = pageOps; h.fetchOps = pageOps; entry = cache.entry(base >>> 12);
         page = h.pcLo & ~0xfff; off = h.pcLo & 0xfff;
       }
     }
@@ -97,8 +93,8 @@ export class JitEngine implements ExecutionEngine {
         if (op === undefined) { h.trapFromExc(undefined); break; }
         ops = h.fetchOps;
         page = h.pcLo & ~0xfff; off = h.pcLo & 0xfff;
-        const idx = (h.pcLo >>> 12) & TLB_MASK;
-        entry = h.tlbXTag[idx] === h.pcHi * PAGE_KEY_HI + (h.pcLo >>> 12) ? cache.entry(h.tlbXBase[idx] >>> 12) : undefined;
+        const base = h.fetchTlbPage(h.pcLo, h.pcHi);
+        entry = base < 0 ? undefined : cache.entry(base >>> 12);
       }
       if (h.breakpoints !== null) {
         const key = vaKey(h.pcLo, h.pcHi);
@@ -121,10 +117,10 @@ export class JitEngine implements ExecutionEngine {
         if (entry === undefined || (lo & ~0xfff) !== page || ops !== h.fetchOps) {
           // Another page: follow the jump here too when the fetch TLB maps the target to a page
           // with decoded code (the run loop's find would look at the same entry).
-          const idx = (lo >>> 12) & TLB_MASK;
-          const pageOps = h.tlbXTag[idx] === h.pcHi * PAGE_KEY_HI + (lo >>> 12) ? cache.pageOps(h.tlbXBase[idx] >>> 12) : undefined;
+          const base = h.fetchTlbPage(lo, h.pcHi);
+          const pageOps = base < 0 ? undefined : cache.pageOps(base >>> 12);
           if (pageOps === undefined) { this.jumped = true; break; }
-          ops = pageOps; h.fetchOps = pageOps; entry = cache.entry(h.tlbXBase[idx] >>> 12);
+          ops = pageOps; h.fetchOps = pageOps; entry = cache.entry(base >>> 12);
           page = lo & ~0xfff;
         }
         // Stay here unless the target has a block or gets one now.
@@ -135,8 +131,6 @@ export class JitEngine implements ExecutionEngine {
           off = lo & 0xfff;
           continue;
         }
-        // The run loop starts from this page without a fetch.
-        this.ramOff = h.tlbXBase[(lo >>> 12) & TLB_MASK] + (lo & 0xfff);
         this.jumped = true;
         break;
       }
@@ -150,11 +144,10 @@ export class JitEngine implements ExecutionEngine {
   /** The block at the pc through the fetch TLB (no entry: interpret, the fetch fills it). */
   private find(h: Hart): Block | undefined {
     const lo = h.pcLo, hi = h.pcHi;
-    const idx = (lo >>> 12) & TLB_MASK;
-    if (h.tlbXTag[idx] !== hi * PAGE_KEY_HI + (lo >>> 12)) { this.ramOff = -1; return undefined; }
+    const base = h.fetchTlbPage(lo, hi);
+    if (base < 0) return undefined;
     this.cache.counters.lookups++;
-    this.ramOff = h.tlbXBase[idx] + (lo & 0xfff);
-    return this.cache.lookup(h, this.ramOff, lo, hi, contextKey(h.priv, h.virt));
+    return this.cache.lookup(h, base + (lo & 0xfff), lo, hi, contextKey(h.priv, h.virt));
   }
 
   /**
@@ -167,9 +160,8 @@ export class JitEngine implements ExecutionEngine {
     let b = prev.taken;
     if (b === null || b.vaLo !== lo || b.vaHi !== hi) b = prev.fall;
     if (b !== null && b.vaLo === lo && b.vaHi === hi && b.live) {
-      if (b.ramPage === prev.ramPage && (lo & ~0xfff) === (prev.vaLo & ~0xfff)) { this.cache.counters.chainHits++; this.ramOff = b.ramOff; return b; }
-      const idx = (lo >>> 12) & TLB_MASK;
-      if (h.tlbXTag[idx] === hi * PAGE_KEY_HI + (lo >>> 12) && h.tlbXBase[idx] === b.ramPage * 4096) { this.cache.counters.chainHits++; this.ramOff = b.ramOff; return b; }
+      if (b.ramPage === prev.ramPage && (lo & ~0xfff) === (prev.vaLo & ~0xfff)) { this.cache.counters.chainHits++; return b; }
+      if (h.fetchTlbPage(lo, hi) === b.ramPage * 4096) { this.cache.counters.chainHits++; return b; }
     }
     const found = this.find(h);
     if (found !== undefined) {

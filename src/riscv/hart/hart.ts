@@ -591,17 +591,21 @@ export class Hart {
 
   // ---------------------------------------------------------------- fetch
 
+  /** RAM offset of the page the fetch TLB maps virtual address (lo, hi) to, or -1 on a miss. */
+  fetchTlbPage(lo: number, hi: number): number {
+    const idx = (lo >>> 12) & TLB_MASK;
+    return this.tlbXTag[idx] === hi * PAGE_KEY_HI + (lo >>> 12) ? this.tlbXBase[idx] : -1;
+  }
+
   /**
    * Finds the decoded op at pc, decoding and caching it on first use. Returns undefined with the
    * exception raised when the fetch faults or the instruction is illegal.
    */
   fetch(): Op | undefined {
     const lo = this.pcLo, hi = this.pcHi;
-    const idx = (lo >>> 12) & TLB_MASK;
-    let base: number;
+    let base = this.fetchTlbPage(lo, hi);
     let cached = true;
-    if (this.tlbXTag[idx] === hi * PAGE_KEY_HI + (lo >>> 12)) base = this.tlbXBase[idx];
-    else {
+    if (base < 0) {
       const pa = this.translate(lo, hi, Access.Fetch);
       if (pa < 0) return undefined;
       const ram = this.ram;
