@@ -72,11 +72,24 @@ export function addConst(lo: number, hi: number, delta: number): [number, number
 }
 
 const retiredAt = (c: InsnCtx): string => `R0 + n + ${c.i}`;
-const exitHere = (c: InsnCtx): string => `ex = ${c.i + 1}; break body;`;
+
+// Exits only assign locals and break out of the loop; the function's epilogue, which runs on
+// every exit, writes pc and instret from them (translator.ts). An exit taken for the first time
+// after V8 optimized the function then costs no deoptimization: it holds no property store or
+// call whose type feedback is still empty. (Measured on the Linux boot: such deopts were over a
+// quarter of all optimizing compiles, and the stores and calls of every exit made each graph large.)
 
 /** Leaves the block with the pc at (lo, hi) source expressions after this instruction retired. */
 function exitTo(c: InsnCtx, lo: string, hi: string): string {
-  return `h.pcLo = ${lo}; h.pcHi = ${hi}; h.retired = R0 + n + ${c.i + 1}; ${exitHere(c)}`;
+  return `tl = ${lo}; th = ${hi}; ex = ${c.i + 1}; break body;`;
+}
+
+/**
+ * A memory access off the inline TLB path (a miss, MMIO, misalignment, a watched page): leave
+ * before the instruction, which has not run, and let the run loop interpret from it.
+ */
+function slowExit(c: InsnCtx): string {
+  return `tl = ${k(c.pcLo)}; th = ${k(c.pcHi)}; ex = ${c.i}; slow = 1; break body;`;
 }
 
 /**
@@ -87,7 +100,7 @@ function exitTo(c: InsnCtx, lo: string, hi: string): string {
 export function jumpStatic(c: InsnCtx, lo: number, hi: number): string {
   const t = c.region(lo, hi);
   if (t === undefined) return exitTo(c, k(lo), k(hi));
-  return `n += ${c.i + 1}; if (left - n >= ${t.length} && free) { pc = ${t.index}; continue body; } h.pcLo = ${k(lo)}; h.pcHi = ${k(hi)}; h.retired = R0 + n; ex = 0; break body;`;
+  return `n += ${c.i + 1}; if (left - n >= ${t.length} && free) { pc = ${t.index}; continue body; } tl = ${k(lo)}; th = ${k(hi)}; ex = 0; break body;`;
 }
 
 /** Effective address rs1 + imm into _l/_h. */
@@ -115,18 +128,9 @@ function load(size: 1 | 2 | 4 | 8, kind: 's' | 'u'): (c: InsnCtx) => string {
         default: return `${d[0]} = M32[_s >>> 2]; ${d[1]} = M32[(_s >>> 2) + 1];`;
       }
     })();
-    const slowSet = (() => {
-      if (d === undefined) return '';
-      switch (size) {
-        case 1: return kind === 's' ? `${d[0]} = (_v << 24) >> 24; ${d[1]} = ${d[0]} >> 31;` : `${d[0]} = _v & 255; ${d[1]} = 0;`;
-        case 2: return kind === 's' ? `${d[0]} = (_v << 16) >> 16; ${d[1]} = ${d[0]} >> 31;` : `${d[0]} = _v & 65535; ${d[1]} = 0;`;
-        case 4: return kind === 's' ? `${d[0]} = _v | 0; ${d[1]} = ${d[0]} >> 31;` : `${d[0]} = _v | 0; ${d[1]} = 0;`;
-        default: return `${d[0]} = _v; ${d[1]} = h.hi;`;
-      }
-    })();
     return `${ea(c)} _i = (_l >>> 12) & 511;
     if (rT[_i] === _h * 1048576 + (_l >>> 12)${align}) { _s = rB[_i] + (_l & 4095); ${fast} }
-    else { _v = loadSlow(h, _l, _h, ${size}, ${k(c.pcLo)}, ${k(c.pcHi)}, ${retiredAt(c)}); if (h.event !== 0 && !leave(h, ${k(c.nextLo)}, ${k(c.nextHi)})) { ${exitHere(c)} } ${slowSet} if (h.event !== 0) { ${exitHere(c)} } }`;
+    else { ${slowExit(c)} }`;
   };
 }
 
@@ -137,10 +141,9 @@ function store(size: 1 | 2 | 4 | 8): (c: InsnCtx) => string {
     const align = size === 1 ? '' : ` && (_l & ${SIZE_MASK[size]}) === 0`;
     const fast = size === 1 ? `M8[_s] = ${vl};` : size === 2 ? `M16[_s >>> 1] = ${vl};` : size === 4 ? `M32[_s >>> 2] = ${vl};`
       : `M32[_s >>> 2] = ${vl}; M32[(_s >>> 2) + 1] = ${vh};`;
-    const slowV = size === 1 ? `${vl} & 255, 0` : size === 2 ? `${vl} & 65535, 0` : size === 4 ? `${vl}, 0` : `${vl}, ${vh}`;
     return `${ea(c)} _i = (_l >>> 12) & 511;
     if (wT[_i] === _h * 1048576 + (_l >>> 12)${align}) { _s = wB[_i] + (_l & 4095); ${fast} }
-    else { storeSlow(h, _l, _h, ${size}, ${slowV}, ${k(c.pcLo)}, ${k(c.pcHi)}, ${retiredAt(c)}); if (h.event !== 0) { leave(h, ${k(c.nextLo)}, ${k(c.nextHi)}); ${exitHere(c)} } }`;
+    else { ${slowExit(c)} }`;
   };
 }
 
@@ -302,5 +305,5 @@ export function emitHelper(c: InsnCtx, flush: string): string {
   if (d !== 0) c.writes.add(d);
   const reload = d !== 0 ? `${regLo(d)} = x[${2 * d}]; ${regHi(d)} = x[${2 * d + 1}]; ` : '';
   return `${flush}h.pcLo = ${k(c.pcLo)}; h.pcHi = ${k(c.pcHi)}; h.retired = ${retiredAt(c)};
-    S${c.helperId}(h, O${c.helperId}); ${reload}if (h.event !== 0) { leave(h, ${k(c.nextLo)}, ${k(c.nextHi)}); ${exitHere(c)} }`;
+    S${c.helperId}(h, O${c.helperId}); ${reload}if (h.event !== 0) { tl = ${k(c.nextLo)}; th = ${k(c.nextHi)}; ex = ${-(c.i + 1)}; break body; }`;
 }

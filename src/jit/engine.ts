@@ -26,13 +26,18 @@ export class JitEngine implements ExecutionEngine {
         if (b !== undefined && b.ops.length <= budget - steps && (h.breakpoints === null || !b.hasBreakpoint(h.breakpoints))) {
           if (h.breakpoints !== null) h.resumeKey = NaN;
           h.fetchOps = b.pageOps;
-          steps += b.fn(h, budget - steps, b.index);
-          const ev = h.event;
-          if (ev === 0) { prev = b; continue; }
-          if ((ev & EV_EXC) !== 0) { h.trapFromExc(b.opAt(h.pcLo, h.pcHi)); return steps; }
-          if ((ev & EV_BREAK) !== 0) return steps;
-          h.event = 0; // EV_JUMP alone (a helper that jumped): the next pc is a block entry
-          continue;
+          const r = b.fn(h, budget - steps, b.index);
+          if (r >= 0) {
+            steps += r;
+            const ev = h.event;
+            if (ev === 0) { prev = b; continue; }
+            if ((ev & EV_EXC) !== 0) { h.trapFromExc(b.opAt(h.pcLo, h.pcHi)); return steps; }
+            if ((ev & EV_BREAK) !== 0) return steps;
+            h.event = 0; // EV_JUMP alone (a helper that jumped): the next pc is a block entry
+            continue;
+          }
+          // Stopped before a memory access off the TLB fast path: the interpreter runs it.
+          steps += ~r;
         }
       }
       // No block here: interpret as Hart.interpret does, up to a jump the run loop must look up.
