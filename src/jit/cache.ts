@@ -59,6 +59,10 @@ export class PageEntry {
    * Every slot with a block in `blocks` has one here, so an empty slot means no block at all.
    */
   fast: (Block | undefined)[] | null = null;
+  /** The first tier's compact form of the page's decoded instructions (firstTier.ts), made on first use. */
+  compact: Int32Array | null = null;
+  /** The decoded-ops array `compact` was filled from (a page decoded anew starts over). */
+  compactOf: readonly (Op | undefined)[] | null = null;
 }
 
 export class JitCache implements JitListingSource {
