@@ -9,7 +9,10 @@
 // over the heap, and a megamorphic call), not to the semantics.
 //
 // Retired instructions, the pc field, events, traps and breakpoints follow Hart.interpret
-// exactly, so the machine is the same with either engine (the lockstep test checks it).
+// exactly, so the machine is the same with either engine. The inline cases restate the
+// semantics of riscv/hart/semantics/base.ts, as the translator's emitters do: the interpreter
+// stays the reference, and the lockstep tests (test/unit/jit/firstTier.test.ts, the Linux boot in
+// test/integration/lockstep.test.ts) hold the two equal.
 import { EV_BREAK, EV_EXC, EV_JUMP, type Hart } from '../riscv/hart/hart';
 import { vaKey } from '../riscv/hart/debugHooks';
 import type { Op } from '../riscv/hart/op';
