@@ -76,7 +76,7 @@ export class JitCache implements JitListingSource {
   hotGrowth = HOT_GROWTH;
   /** The hart running now (invalidations are stamped with its retired count). */
   current: Hart | undefined;
-  readonly counters = { compiled: 0, regionBlocks: 0, executions: 0, chainHits: 0, lookups: 0, invalidatedBlocks: 0, storeInvalidations: 0, clears: 0, fenceI: 0, interpreted: 0 };
+  readonly counters = { compiled: 0, regionBlocks: 0, executions: 0, chainHits: 0, lookups: 0, slowExits: 0, invalidatedBlocks: 0, storeInvalidations: 0, clears: 0, fenceI: 0, interpreted: 0 };
 
   constructor(private readonly code: CodeCache, ramPages: number) {
     this.pages = new Array<PageEntry | undefined>(ramPages).fill(undefined);

@@ -39,8 +39,9 @@ export class JitEngine implements ExecutionEngine {
             h.event = 0; // EV_JUMP alone (a helper that jumped): the next pc is a block entry
             continue;
           }
-          // Stopped before a memory access off the TLB fast path: the interpreter runs it.
+          // Stopped before a memory access off the TLB fast path: the first tier runs it.
           steps += ~r;
+          cache.counters.slowExits++;
         }
       }
       // No block here: interpret as Hart.interpret does, up to a jump the run loop must look up.
