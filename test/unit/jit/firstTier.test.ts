@@ -5,25 +5,13 @@ import assert from 'node:assert';
 import { Asm, I, R } from '../riscv/hart/asm';
 import { RAM, setX } from '../riscv/hart/harness';
 import { CSR } from '../../../src/riscv/hart/csrs';
-import { pair, lockstep, type Pair } from './rig';
+import { pair, lockstep, loop, type Pair } from './rig';
 
 /** Both machines with the program; the translator machine never translates. */
 function firstTierOnly(a: Asm, setup?: Parameters<typeof pair>[2]): Pair {
   const p = pair(a, 'trap', setup);
   p.jit.jit!.cache.hotThreshold = 2 ** 30;
   return p;
-}
-
-function loop(body: (a: Asm) => void, n: number): Asm {
-  const a = new Asm(RAM);
-  a.emit(I.addi(R.t6, 0, n));
-  a.label('top');
-  body(a);
-  a.emit(I.addi(R.t6, R.t6, -1));
-  a.bne(R.t6, 0, 'top');
-  a.label('park').halt();
-  a.label('trap').halt();
-  return a;
 }
 
 function interpretedOnly(p: Pair): void {

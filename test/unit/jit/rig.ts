@@ -5,7 +5,7 @@ import { Machine, type EngineKind } from '../../../src/machine/machine';
 import type { Hart } from '../../../src/riscv/hart/hart';
 import { CSR } from '../../../src/riscv/hart/csrs';
 import { openPmp, setCsr, RAM } from '../riscv/hart/harness';
-import type { Asm } from '../riscv/hart/asm';
+import { Asm, I, R } from '../riscv/hart/asm';
 
 export interface Pair { interp: Machine; jit: Machine; }
 
@@ -55,4 +55,17 @@ export function lockstep(p: Pair, total: number, budgets: number[] = [1000]): vo
     assert.deepStrictEqual(state(p.jit), state(p.interp), `state differs after ${done} + ${b} steps`);
     done += b;
   }
+}
+
+/** A loop body `n` times: t6 counts down; the body then falls to a parking `j .`. */
+export function loop(body: (a: Asm) => void, n = 200): Asm {
+  const a = new Asm(RAM);
+  a.emit(I.addi(R.t6, 0, n));
+  a.label('top');
+  body(a);
+  a.emit(I.addi(R.t6, R.t6, -1));
+  a.bne(R.t6, 0, 'top');
+  a.label('park').halt();
+  a.label('trap').halt();
+  return a;
 }

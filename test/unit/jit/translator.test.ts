@@ -5,20 +5,7 @@ import assert from 'node:assert';
 import { Asm, I, R } from '../riscv/hart/asm';
 import { RAM, setX, getX } from '../riscv/hart/harness';
 import { CSR } from '../../../src/riscv/hart/csrs';
-import { pair, lockstep, state } from './rig';
-
-/** A loop body `n` times: t6 counts down; the body then falls to a parking `j .`. */
-function loop(body: (a: Asm) => void, n = 200): Asm {
-  const a = new Asm(RAM);
-  a.emit(I.addi(R.t6, 0, n));
-  a.label('top');
-  body(a);
-  a.emit(I.addi(R.t6, R.t6, -1));
-  a.bne(R.t6, 0, 'top');
-  a.label('park').halt();
-  a.label('trap').halt();
-  return a;
-}
+import { pair, lockstep, state, loop } from './rig';
 
 const seed = (h: import('../../../src/riscv/hart/hart').Hart): void => {
   setX(h, R.a0, 0xffff_ffff_ffff_fff0n);
