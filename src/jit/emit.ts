@@ -7,6 +7,7 @@
 import type { Op } from '../riscv/hart/op';
 import { X_SCRATCH } from '../riscv/hart/op';
 import { X_NAMES } from '../riscv/isa/disasm';
+import { PAGE_KEY_HI, TLB_MASK } from '../riscv/hart/tlb';
 
 /** What an emitter knows about the instruction it translates. */
 export interface InsnCtx {
@@ -128,8 +129,8 @@ function load(size: 1 | 2 | 4 | 8, kind: 's' | 'u'): (c: InsnCtx) => string {
         default: return `${d[0]} = M32[_s >>> 2]; ${d[1]} = M32[(_s >>> 2) + 1];`;
       }
     })();
-    return `${ea(c)} _i = (_l >>> 12) & 511;
-    if (rT[_i] === _h * 1048576 + (_l >>> 12)${align}) { _s = rB[_i] + (_l & 4095); ${fast} }
+    return `${ea(c)} _i = (_l >>> 12) & ${TLB_MASK};
+    if (rT[_i] === _h * ${PAGE_KEY_HI} + (_l >>> 12)${align}) { _s = rB[_i] + (_l & 4095); ${fast} }
     else { ${slowExit(c)} }`;
   };
 }
@@ -141,8 +142,8 @@ function store(size: 1 | 2 | 4 | 8): (c: InsnCtx) => string {
     const align = size === 1 ? '' : ` && (_l & ${SIZE_MASK[size]}) === 0`;
     const fast = size === 1 ? `M8[_s] = ${vl};` : size === 2 ? `M16[_s >>> 1] = ${vl};` : size === 4 ? `M32[_s >>> 2] = ${vl};`
       : `M32[_s >>> 2] = ${vl}; M32[(_s >>> 2) + 1] = ${vh};`;
-    return `${ea(c)} _i = (_l >>> 12) & 511;
-    if (wT[_i] === _h * 1048576 + (_l >>> 12)${align}) { _s = wB[_i] + (_l & 4095); ${fast} }
+    return `${ea(c)} _i = (_l >>> 12) & ${TLB_MASK};
+    if (wT[_i] === _h * ${PAGE_KEY_HI} + (_l >>> 12)${align}) { _s = wB[_i] + (_l & 4095); ${fast} }
     else { ${slowExit(c)} }`;
   };
 }

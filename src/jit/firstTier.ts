@@ -17,6 +17,7 @@ import { EV_BREAK, EV_EXC, EV_JUMP, type Hart } from '../riscv/hart/hart';
 import { vaKey } from '../riscv/hart/debugHooks';
 import type { Op } from '../riscv/hart/op';
 import { ENCODINGS } from '../riscv/isa/encodings';
+import { PAGE_KEY_HI, TLB_MASK } from '../riscv/hart/tlb';
 import { NEVER, type JitCache, type PageEntry } from './cache';
 
 // Op codes of the compact form (0: slot not filled yet).
@@ -58,8 +59,6 @@ function compactOf(e: PageEntry | undefined, ops: (Op | undefined)[] | null): In
   return e.compact;
 }
 
-const PAGE_KEY_HI = 1048576;
-const TLB_MASK = 511;
 const ltu = (a: number, b: number): number => (((a >>> 0) < (b >>> 0)) as unknown as number);
 
 export class FirstTier {

@@ -1,6 +1,7 @@
 // Debug-console commands (the words an expression cannot start with): help, exits, tlb, pt, translate,
 // blocks, info devices. Each returns text; an unknown word returns undefined (then it is an expression).
 import { CSR } from '../../riscv/hart/csrs';
+import { PAGE_KEY_HI } from '../../riscv/hart/tlb';
 import { dumpTable, viaGStage, type WalkTrace } from '../../mmu/inspect';
 import { modeName } from '../../mmu/pte';
 import type { Runtime } from './runtime';
@@ -48,7 +49,7 @@ function tlb(t: Thread): string {
     for (let i = 0; i < tags.length; i++) {
       const tag = tags[i];
       if (Number.isNaN(tag)) continue;
-      const hi = Math.floor(tag / 1048576), pageLo = tag - hi * 1048576;
+      const hi = Math.floor(tag / PAGE_KEY_HI), pageLo = tag - hi * PAGE_KEY_HI;
       const va = (BigInt(hi >>> 0) << 32n) | (BigInt(pageLo) << 12n);
       lines.push(`${name.padEnd(5)} [${String(i).padStart(3)}] va ${hex(va)} -> host pa ${hex(h.ram.base + bases[i])}`);
     }

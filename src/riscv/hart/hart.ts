@@ -15,10 +15,7 @@ import type { CodeCache } from './codeCache';
 import { CsrFile } from './csrFile';
 import { Access, type MemorySystem } from './memory';
 import { WatchSet, vaKey, type DebugStop, type Watchpoint } from './debugHooks';
-import { TlbSet, TLB_MASK, TLB_CONTEXTS, TlbContext } from './tlb';
-
-/** Entries per TLB (direct-mapped, one TLB per access kind). */
-const PAGE_KEY_HI = 1048576; // 2^20: page key = hi·2^20 + (lo >>> 12), exact for all 64-bit addresses
+import { TlbSet, TLB_MASK, TLB_CONTEXTS, TlbContext, PAGE_KEY_HI } from './tlb';
 
 export const EV_JUMP = 1;
 export const EV_EXC = 2;

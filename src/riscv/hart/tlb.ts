@@ -9,6 +9,8 @@
 
 export const TLB_SIZE = 512;
 export const TLB_MASK = TLB_SIZE - 1;
+/** Page key = hi·2^20 + (lo >>> 12) for a virtual address (lo, hi): exact for all 64-bit addresses. */
+export const PAGE_KEY_HI = 1048576;
 
 /** Translation contexts, one set each. */
 export const enum TlbContext { M = 0, S = 1, U = 2, VS = 3, VU = 4 }
