@@ -11,27 +11,37 @@ import type { JitBlockInfo, JitGuestInsn, JitLink, JitListingSource } from './li
 import { disassemble } from '../riscv/isa/disasm';
 
 /**
- * Executions of a block start in the interpreter before it is translated (new functions start in
- * V8's bytecode tier, and every translation costs a parse and later an optimizing compile).
- * Measured on the Linux boot (about 13,600 blocks translated at 24): most kernel code runs a few
- * hundred times at most, and compiling it cost more than interpreting it.
+ * A start is translated once the first tier has interpreted this many instructions from it (up
+ * to the next jump it follows or block it reaches): heat counts instructions, not entries, so a
+ * long straight-line function is translated after as few calls as a short loop needs
+ * iterations. New functions start in V8's bytecode tier, and every translation costs a parse and
+ * later an optimizing compile, so code that runs little stays in the first tier.
  */
-export const HOT_THRESHOLD = 1000;
+export const HOT_THRESHOLD = 8000;
 /**
  * The threshold then grows by HOT_GROWTH per region compiled, up to HOT_THRESHOLD + HOT_EXTRA_MAX:
  * a small program's few hot loops are translated early, while a guest with much warm code (the
- * Linux boot) translates only what runs often enough to repay an optimizing compile (about 10 ms
- * of V8 time per region, the interpreter's cost of some 400,000 instructions). Measured on the
- * whole Linux boot (user s, loaded host, with SFENCE.VMA no longer scanning the whole TLB): fixed
- * 1,000: 45; 4,000: 36; 16,000: 31; 32,000: 27; 64,000: 29; this growth: 28; the interpreter: 37–39.
+ * Linux boot) translates only what has cost the first tier about as much as translating it would
+ * (some 7 ms of V8's optimizing compiler per region, the first tier's time for about 250,000
+ * instructions). The boot translates about 570 regions and interprets 204 M of its 1,245 M
+ * instructions (counting entries, as before, it translated 383 and interpreted 387 M); fixed or
+ * faster-growing thresholds measured within the host's noise.
  */
-export const HOT_GROWTH = 100;
-export const HOT_EXTRA_MAX = 31000;
+export const HOT_GROWTH = 800;
+export const HOT_EXTRA_MAX = 248000;
 /** Invalidated blocks kept for the listing (with their history). */
 const DEAD_KEPT = 512;
 
 /** Marker in the heat map: this start cannot be translated (straddles the page end). */
 export const NEVER = -1;
+/** Marker in the heat map: translate this start when it is next reached (see `compile`). */
+export const DUE = 0x3fffffff;
+/**
+ * Flag in a compact word (PageEntry.compact): a block starts here or is due. The first tier walks
+ * straight-line code without lookups; it stops here, so the run loop enters the block.
+ */
+export const ENTRY = 1 << 25;
+
 
 /**
  * Limits of one region (one compiled function). Measured on bench.elf (shared, loaded host): one
@@ -49,9 +59,9 @@ export class PageEntry {
   readonly blocks = new Map<number, Block>();
   readonly all: Block[] = [];
   /**
-   * Executions so far of each start (halfword slot) in the interpreter, whatever the context (a
-   * heuristic only: translation never changes what the guest sees). Typed, because every jump
-   * target the interpreter reaches is counted here.
+   * Instructions the first tier has interpreted so far from each start (halfword slot), whatever
+   * the context (a heuristic only: translation never changes what the guest sees). Typed,
+   * because every jump the first tier follows adds to it.
    */
   readonly heat = new Int32Array(2048);
   /**
@@ -59,10 +69,38 @@ export class PageEntry {
    * Every slot with a block in `blocks` has one here, so an empty slot means no block at all.
    */
   fast: (Block | undefined)[] | null = null;
-  /** The first tier's compact form of the page's decoded instructions (firstTier.ts), made on first use. */
+  /**
+   * The first tier's compact form of the page's decoded instructions (firstTier.ts), made on first
+   * use. A slot where a block starts, or is due to be translated, has ENTRY set in its first word.
+   */
   compact: Int32Array | null = null;
   /** The decoded-ops array `compact` was filled from (a page decoded anew starts over). */
   compactOf: readonly (Op | undefined)[] | null = null;
+
+  /** Sets ENTRY on `slot` in the compact form, if that slot is filled (firstTier.ts's fill sets it on the rest). */
+  markEntry(slot: number): void {
+    const c = this.compact;
+    if (c !== null && c[slot << 1] !== 0) c[slot << 1] |= ENTRY;
+  }
+
+  /** Clears ENTRY on `slot` (it has no block, and is not hot enough now). */
+  unmarkEntry(slot: number): void {
+    const c = this.compact;
+    if (c !== null) c[slot << 1] &= ~ENTRY;
+  }
+
+  /**
+   * Adds `n` interpreted instructions to the heat of `slot` (not to a start that cannot be
+   * translated, nor past the mark of one that is due); a start that reaches `threshold` becomes
+   * an ENTRY, where the first tier stops so that the run loop translates it.
+   */
+  addHeat(slot: number, n: number, threshold: number): void {
+    const v = this.heat[slot];
+    if (v < 0 || v >= DUE) return;
+    const heat = Math.min(v + n, DUE - 1);
+    this.heat[slot] = heat;
+    if (heat >= threshold) this.markEntry(slot);
+  }
 }
 
 export class JitCache implements JitListingSource {
@@ -111,9 +149,14 @@ export class JitCache implements JitListingSource {
       e = new PageEntry();
       this.pages[page] = e;
     }
+    // The first tier, which runs the start when this returns undefined, adds to its heat. A start
+    // marked ENTRY when it reached a lower threshold (the threshold grows) loses the mark until
+    // it reaches this one, so the first tier no longer stops there.
     const heat = e.heat[slot];
-    if (heat === NEVER) return undefined;
-    if (heat + 1 < this.threshold()) { e.heat[slot] = heat + 1; return undefined; }
+    if (heat === NEVER || heat < this.threshold()) {
+      if (e.fast === null || e.fast[slot] === undefined) e.unmarkEntry(slot);
+      return undefined;
+    }
     const b = this.compile(h, e, ramOff, lo, hi, ctx);
     e.heat[slot] = b === undefined ? NEVER : 0;
     return b;
@@ -180,6 +223,7 @@ export class JitCache implements JitListingSource {
     e.fast ??= new Array<Block | undefined>(2048).fill(undefined);
     const fast = e.fast;
     fast[(ramOff & 0xfff) >>> 1] = records[0];
+    e.markEntry((ramOff & 0xfff) >>> 1);
     // The region's other blocks become entries where none exists yet (entering there later
     // runs this function instead of waiting to get hot).
     for (const r of records.slice(1)) {
@@ -189,9 +233,19 @@ export class JitCache implements JitListingSource {
         e.blocks.set(k, r);
         e.heat[(r.ramOff & 0xfff) >>> 1] = 0;
         fast[(r.ramOff & 0xfff) >>> 1] ??= r;
+        e.markEntry((r.ramOff & 0xfff) >>> 1);
       }
     }
-    for (const r of records) { e.all.push(r); this.live.add(r); }
+    for (const r of records) {
+      e.all.push(r); this.live.add(r);
+      // A block cut by the length limit runs on into the next instruction each time it runs, so
+      // that start is as hot as this one. Counting it up from zero again made each 64-instruction
+      // piece of a long straight-line function wait out the threshold in turn: the Linux boot's
+      // unrolled BLAKE2s/ChaCha rounds (10 KB of code, run 56,000 times) stayed in the first tier.
+      if (r.end !== BlockEnd.Fallthrough) continue;
+      const last = r.ops.length - 1, next = (r.pcs[last] & 0xfff) + r.ops[last].len;
+      if (next < 4096 && e.heat[next >>> 1] !== NEVER && fast[next >>> 1] === undefined) { e.heat[next >>> 1] = DUE; e.markEntry(next >>> 1); }
+    }
     this.counters.compiled++;
     this.counters.regionBlocks += records.length;
     return records[0];

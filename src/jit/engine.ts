@@ -1,8 +1,8 @@
 // The translator's run loop (Hart.engine): the interpreter's inner loop with translated blocks.
 // At a block entry (after a jump, a block, or the start of the loop) it looks the pc up through
 // the fetch TLB and the cache and runs the block when the remaining budget covers all of it;
-// otherwise the first tier (firstTier.ts) interprets, counting the heat of jump targets the
-// fetch TLB maps on the way, up to a jump that needs a lookup. Retired instructions, steps and the
+// otherwise the first tier (firstTier.ts) interprets, adding to the heat of the starts it runs
+// from, up to a jump that needs a lookup or a block's start. Retired instructions, steps and the
 // points where the loop leaves (so interrupt checks) are the interpreter's.
 import { EV_BREAK, EV_EXC, type ExecutionEngine, type Hart } from '../riscv/hart/hart';
 import { BlockEnd, contextKey, type Block } from './block';

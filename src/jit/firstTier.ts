@@ -18,7 +18,7 @@ import { vaKey } from '../riscv/hart/debugHooks';
 import type { Op } from '../riscv/hart/op';
 import { ENCODINGS } from '../riscv/isa/encodings';
 import { PAGE_KEY_HI, TLB_MASK } from '../riscv/hart/tlb';
-import { NEVER, type JitCache, type PageEntry } from './cache';
+import { ENTRY, type JitCache, type PageEntry } from './cache';
 
 // Op codes of the compact form (0: slot not filled yet).
 const enum K {
@@ -39,10 +39,14 @@ const NAMED: Record<string, K> = {
 /** Compact op code by instruction-table id. */
 const CODE_BY_ID = Int32Array.from(ENCODINGS, (e) => NAMED[e.name] ?? K.Slow);
 
-/** Fills the compact words of `slot` from its decoded op; returns the first word (never 0). */
-function fill(c: Int32Array, slot: number, op: Op): number {
+/**
+ * Fills the compact words of `slot` of `e` from its decoded op; returns the first word (never 0).
+ * A slot with a block, or whose heat reached `threshold`, is an ENTRY.
+ */
+function fill(e: PageEntry, c: Int32Array, slot: number, op: Op, threshold: number): number {
   const code = op.d === undefined ? K.Slow : CODE_BY_ID[op.d.spec.id];
-  const w = code | (op.rd << 6) | (op.rs1 << 12) | (op.rs2 << 17) | (op.len << 22);
+  let w = code | (op.rd << 6) | (op.rs1 << 12) | (op.rs2 << 17) | (op.len << 22);
+  if ((e.fast !== null && e.fast[slot] !== undefined) || e.heat[slot] >= threshold) w |= ENTRY;
   c[slot << 1] = w;
   c[(slot << 1) + 1] = op.imm;
   return w;
@@ -69,14 +73,17 @@ export class FirstTier {
 
   /**
    * Runs code that has no block, as Hart.interpret does, walking the page's instructions by offset.
-   * It walks pages the fetch TLB maps without a fetch. A jump to such a page counts the target's
-   * heat here and goes on interpreting while the target has no block and is not due to be
-   * translated; any other jump stops the loop with `jumped` set, so the run loop looks the target
-   * up. An event or the budget leaves exactly as Hart.interpret does. (Returning to the run loop
-   * at every jump cost about 80 ns a time.)
+   * It walks pages the fetch TLB maps without a fetch. A jump to such a page goes on interpreting
+   * unless the target is an ENTRY (it has a block, or is hot enough to get one); that, any other
+   * jump, or walking into an ENTRY stops the loop with `jumped` set, so the run loop looks the pc
+   * up. The instructions run from each start (the first pc, each jump target followed) are added
+   * to its heat. An event or the budget leaves exactly as Hart.interpret does. (Returning to the
+   * run loop at every jump cost about 80 ns a time.)
    */
   run(h: Hart, steps: number, budget: number): number {
     const start = steps, cache = this.cache, threshold = cache.threshold();
+    // Breakpoints change only between runs (the debugger), so a local check per instruction.
+    const breakpoints = h.breakpoints;
     const x = h.x, M8 = h.ram.u8, M16 = h.ram.u16, M32 = h.ram.i32;
     let ops: (Op | undefined)[] | null = null;
     /** Heat and blocks of the page `ops` belongs to, when it is reached through the fetch TLB. */
@@ -89,6 +96,11 @@ export class FirstTier {
      * trap, leaving the loop), not per instruction.
      */
     let rt = 0;
+    /**
+     * The start whose heat this run adds to (the pc it began at, then each jump target it
+     * follows): its page's entry, its slot, and `steps` when it was reached.
+     */
+    let heatOf: PageEntry | undefined, heatSlot = 0, heatFrom = steps;
     this.jumped = false;
     {
       const base = h.fetchTlbPage(h.pcLo, h.pcHi);
@@ -96,6 +108,7 @@ export class FirstTier {
       if (pageOps !== undefined) {
         ops = pageOps; h.fetchOps = pageOps; entry = cache.entry(base >>> 12); cops = compactOf(entry, ops);
         page = h.pcLo & ~0xfff; off = h.pcLo & 0xfff;
+        heatOf = entry; heatSlot = off >>> 1;
       }
     }
     for (;;) {
@@ -113,7 +126,12 @@ export class FirstTier {
       const slot = off >>> 1;
       if (cops !== null && off < 4096) {
         w = cops[slot << 1];
-        if (w === 0 && (op = ops![slot]) !== undefined) w = fill(cops, slot, op);
+        if (w === 0 && (op = ops![slot]) !== undefined) w = fill(entry!, cops, slot, op, threshold);
+        if ((w & ENTRY) !== 0 && steps !== start + 1) {
+          // Walked into a block's start (or one due): the run loop enters it.
+          steps--; h.pcLo = page | off; this.jumped = true;
+          break;
+        }
       }
       if (w === 0) {
         h.retired += rt; rt = 0;
@@ -134,9 +152,9 @@ export class FirstTier {
         cops = compactOf(entry, ops);
         w = K.Slow;
       }
-      if (h.breakpoints !== null) {
+      if (breakpoints !== null) {
         const key = vaKey(page | off, h.pcHi);
-        if (key !== h.resumeKey && h.breakpoints.has(key)) {
+        if (key !== h.resumeKey && breakpoints.has(key)) {
           h.debugStop = { kind: 'breakpoint', pcKey: key };
           h.pcLo = page | off;
           steps--;
@@ -265,14 +283,14 @@ export class FirstTier {
           ops = pageOps; h.fetchOps = pageOps; entry = cache.entry(base >>> 12); cops = compactOf(entry, ops);
           page = lo & ~0xfff;
         }
-        // Stay here unless the target has a block or gets one now.
-        const tslot = (lo & 0xfff) >>> 1;
-        const heat = entry.heat[tslot];
-        if ((entry.fast === null || entry.fast[tslot] === undefined) && heat + 1 < threshold) {
-          if (heat !== NEVER) entry.heat[tslot] = heat + 1;
-          off = lo & 0xfff;
-          continue;
-        }
+        // Stay here unless the target is an ENTRY: it has a block, or is hot enough to get one.
+        if (heatOf !== undefined) heatOf.addHeat(heatSlot, steps - heatFrom, threshold);
+        off = lo & 0xfff;
+        const tslot = off >>> 1;
+        heatOf = entry; heatSlot = tslot; heatFrom = steps;
+        let tw = cops![tslot << 1];
+        if (tw === 0 && (op = ops![tslot]) !== undefined) tw = fill(entry, cops!, tslot, op, threshold);
+        if ((tw & ENTRY) === 0) continue;
         this.jumped = true;
         break;
       }
@@ -283,6 +301,7 @@ export class FirstTier {
       break;
     }
     h.retired += rt;
+    if (heatOf !== undefined) heatOf.addHeat(heatSlot, steps - heatFrom, threshold);
     cache.counters.interpreted += steps - start;
     return steps;
   }

@@ -52,7 +52,9 @@ describe('jit: translated blocks against the interpreter', () => {
     const cache = p.jit.jit!.cache;
     // The back edge lands in the same page: the interpreter counts it there and only goes back
     // to the run loop (one lookup, which translates) when the loop head reaches the threshold.
-    const beforeHot = 1 + 3 * (cache.hotThreshold - 1); // t6 set, then threshold-1 iterations of 3
+    // Heat counts interpreted instructions: the first iteration is the entry's (with the t6 set),
+    // the next ones the loop head's, 3 each, checked at each back edge.
+    const beforeHot = 1 + 3 * (Math.ceil(cache.hotThreshold / 3) + 1);
     lockstep(p, beforeHot, [beforeHot]);
     assert.strictEqual(cache.counters.compiled, 0, 'not yet hot');
     assert.strictEqual(cache.counters.lookups, 0, 'no lookup (the entry had no TLB entry yet; the back edges are counted in place)');
@@ -60,6 +62,41 @@ describe('jit: translated blocks against the interpreter', () => {
     assert.strictEqual(cache.counters.compiled, 1);
     assert.strictEqual(cache.counters.lookups, 2, 'the hot loop head (translated) and the loop exit');
     assert.ok(cache.stats().executions > 0, 'the translation ran');
+  });
+
+  it('a straight-line body longer than a block: its pieces are translated one after the other once the first is hot', () => {
+    const body = (a: Asm): void => { for (let i = 0; i < 200; i++) a.emit(I.addi(R.a0 + (i & 3), R.a0 + ((i + 1) & 3), i)); };
+    const p = pair(loop(body, 40), 'trap');
+    const cache = p.jit.jit!.cache;
+    cache.hotThreshold = 1000; // the loop head is hot after 6 iterations
+    const iteration = 202; // the body, the t6 decrement and the back edge
+    lockstep(p, 1, [1]); // t6 set: the loop head is next
+    lockstep(p, 10 * iteration, [iteration]);
+    // Pieces of 64: each one's fallthrough start inherits the heat of the one before, rather than
+    // counting up to the threshold again (which took 7 more iterations a piece).
+    assert.strictEqual(cache.counters.compiled, 4, 'the body in 4 blocks');
+    const interpreted = cache.counters.interpreted;
+    lockstep(p, 5 * iteration, [5 * iteration]);
+    // The last piece has 11 instructions (the parking jump after the loop too): the budget's last
+    // 10 do not cover it, so the first tier runs them.
+    assert.strictEqual(cache.counters.interpreted - interpreted, 10, 'the loop runs translated');
+  });
+
+  it('the first tier stops where a block starts: after a slow exit it interprets only to the next block', () => {
+    // A misaligned load leaves the first block every time (it is not on the TLB fast path); the
+    // first tier runs it and the rest of that block, then stops at the next block's start.
+    const body = (a: Asm): void => { a.emit(I.ld(R.t0, R.s2, 1)); for (let i = 0; i < 150; i++) a.emit(I.addi(R.a0 + (i & 3), R.a0 + ((i + 1) & 3), i)); };
+    const p = pair(loop(body, 40), 'trap', (h) => setX(h, R.s2, RAM + 0x8000));
+    const cache = p.jit.jit!.cache;
+    const iteration = 153;
+    lockstep(p, 1, [1]);
+    lockstep(p, 10 * iteration, [iteration]);
+    const interpreted = cache.counters.interpreted, slow = cache.counters.slowExits;
+    lockstep(p, 5 * iteration, [5 * iteration]);
+    assert.strictEqual(cache.counters.slowExits - slow, 5, 'one slow exit an iteration');
+    // Each iteration: the load and the rest of its block (64), no more; and once the budget's last
+    // 25 instructions, which do not cover the last piece (26, with the parking jump).
+    assert.strictEqual(cache.counters.interpreted - interpreted, 5 * 64 + 25, 'interpreted');
   });
 
   it('forward branches inside a block (nested and overlapping skips), a trace through a call and its return', () => {
