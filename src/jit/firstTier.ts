@@ -163,14 +163,14 @@ export class FirstTier {
         h.resumeKey = NaN;
       }
       const len = (w >>> 22) & 7, d = ((w >>> 6) & 63) << 1, a = ((w >>> 12) & 31) << 1, b = ((w >>> 17) & 31) << 1;
-      let taken = false;
       // RV64I (unprivileged spec, "RV32I Base Integer Instruction Set" and "RV64I"): registers are
-      // int32 halves x[2r] (low) and x[2r+1] (high); rd = x0 writes the scratch slot.
+      // int32 halves x[2r] (low) and x[2r+1] (high); rd = x0 writes the scratch slot. A case that
+      // completes goes on to the next instruction itself; the rest break to the code below.
       switch (w & 63) {
-        case K.Lui: { const imm = cops![(slot << 1) + 1]; x[d] = imm; x[d + 1] = imm >> 31; break; }
+        case K.Lui: { const imm = cops![(slot << 1) + 1]; x[d] = imm; x[d + 1] = imm >> 31; off += len; rt++; continue; }
         case K.Auipc: {
           const imm = cops![(slot << 1) + 1], pc = page | off, lo = (pc + imm) | 0;
-          x[d + 1] = (h.pcHi + (imm >> 31) + ltu(lo, pc)) | 0; x[d] = lo; break;
+          x[d + 1] = (h.pcHi + (imm >> 31) + ltu(lo, pc)) | 0; x[d] = lo; off += len; rt++; continue;
         }
         case K.Jal: case K.Jalr: {
           const imm = cops![(slot << 1) + 1], pc = page | off, pcHi = h.pcHi;
@@ -179,14 +179,14 @@ export class FirstTier {
           else { const al = x[a]; tl = (al + imm) | 0; th = (x[a + 1] + (imm >> 31) + ltu(tl, al)) | 0; tl &= ~1; }
           const rl = (pc + len) | 0; // read rs1 above before rd is written
           x[d + 1] = (pcHi + ltu(rl, pc)) | 0; x[d] = rl;
-          h.pcLo = tl; h.pcHi = th; taken = true; break;
+          h.pcLo = tl; h.pcHi = th; break;
         }
-        case K.Beq: taken = x[a] === x[b] && x[a + 1] === x[b + 1]; break;
-        case K.Bne: taken = x[a] !== x[b] || x[a + 1] !== x[b + 1]; break;
-        case K.Blt: taken = x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && (x[a] >>> 0) < (x[b] >>> 0)); break;
-        case K.Bge: taken = x[a + 1] > x[b + 1] || (x[a + 1] === x[b + 1] && (x[a] >>> 0) >= (x[b] >>> 0)); break;
-        case K.Bltu: taken = (x[a + 1] >>> 0) < (x[b + 1] >>> 0) || (x[a + 1] === x[b + 1] && (x[a] >>> 0) < (x[b] >>> 0)); break;
-        case K.Bgeu: taken = (x[a + 1] >>> 0) > (x[b + 1] >>> 0) || (x[a + 1] === x[b + 1] && (x[a] >>> 0) >= (x[b] >>> 0)); break;
+        case K.Beq: if (!(x[a] === x[b] && x[a + 1] === x[b + 1])) { off += len; rt++; continue; } break;
+        case K.Bne: if (!(x[a] !== x[b] || x[a + 1] !== x[b + 1])) { off += len; rt++; continue; } break;
+        case K.Blt: if (!(x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && (x[a] >>> 0) < (x[b] >>> 0)))) { off += len; rt++; continue; } break;
+        case K.Bge: if (!(x[a + 1] > x[b + 1] || (x[a + 1] === x[b + 1] && (x[a] >>> 0) >= (x[b] >>> 0)))) { off += len; rt++; continue; } break;
+        case K.Bltu: if (!((x[a + 1] >>> 0) < (x[b + 1] >>> 0) || (x[a + 1] === x[b + 1] && (x[a] >>> 0) < (x[b] >>> 0)))) { off += len; rt++; continue; } break;
+        case K.Bgeu: if (!((x[a + 1] >>> 0) > (x[b + 1] >>> 0) || (x[a + 1] === x[b + 1] && (x[a] >>> 0) >= (x[b] >>> 0)))) { off += len; rt++; continue; } break;
         case K.Lb: case K.Lbu: case K.Lh: case K.Lhu: case K.Lw: case K.Lwu: case K.Ld: {
           // The TLB fast path of Hart.load*; anything else (a miss, MMIO, misalignment) runs the op.
           const imm = cops![(slot << 1) + 1], al = x[a], lo = (al + imm) | 0;
@@ -203,7 +203,7 @@ export class FirstTier {
             case K.Lwu: x[d] = M32[s >>> 2]; x[d + 1] = 0; break;
             default: x[d] = M32[s >>> 2]; x[d + 1] = M32[(s >>> 2) + 1];
           }
-          break;
+          off += len; rt++; continue;
         }
         case K.Sb: case K.Sh: case K.Sw: case K.Sd: {
           const imm = cops![(slot << 1) + 1], al = x[a], lo = (al + imm) | 0;
@@ -215,15 +215,15 @@ export class FirstTier {
           else if (k === K.Sh) M16[s >>> 1] = x[b];
           else if (k === K.Sw) M32[s >>> 2] = x[b];
           else { M32[s >>> 2] = x[b]; M32[(s >>> 2) + 1] = x[b + 1]; }
-          break;
+          off += len; rt++; continue;
         }
         case K.Addi: {
           const imm = cops![(slot << 1) + 1], al = x[a], lo = (al + imm) | 0;
-          x[d + 1] = (x[a + 1] + (imm >> 31) + ltu(lo, al)) | 0; x[d] = lo; break;
+          x[d + 1] = (x[a + 1] + (imm >> 31) + ltu(lo, al)) | 0; x[d] = lo; off += len; rt++; continue;
         }
-        case K.Xori: { const imm = cops![(slot << 1) + 1]; x[d + 1] = x[a + 1] ^ (imm >> 31); x[d] = x[a] ^ imm; break; }
-        case K.Ori: { const imm = cops![(slot << 1) + 1]; x[d + 1] = x[a + 1] | (imm >> 31); x[d] = x[a] | imm; break; }
-        case K.Andi: { const imm = cops![(slot << 1) + 1]; x[d + 1] = x[a + 1] & (imm >> 31); x[d] = x[a] & imm; break; }
+        case K.Xori: { const imm = cops![(slot << 1) + 1]; x[d + 1] = x[a + 1] ^ (imm >> 31); x[d] = x[a] ^ imm; off += len; rt++; continue; }
+        case K.Ori: { const imm = cops![(slot << 1) + 1]; x[d + 1] = x[a + 1] | (imm >> 31); x[d] = x[a] | imm; off += len; rt++; continue; }
+        case K.Andi: { const imm = cops![(slot << 1) + 1]; x[d + 1] = x[a + 1] & (imm >> 31); x[d] = x[a] & imm; off += len; rt++; continue; }
         case K.Slli: case K.Srli: case K.Srai: {
           const sh = cops![(slot << 1) + 1] & 63, l = x[a], hh = x[a + 1], k = w & 63;
           let rl: number, rh: number;
@@ -233,28 +233,28 @@ export class FirstTier {
           } else if (sh < 32) {
             rl = (l >>> sh) | (hh << (32 - sh)); rh = k === K.Srli ? (hh >>> sh) | 0 : hh >> sh;
           } else if (k === K.Srli) { rl = (hh >>> (sh - 32)) | 0; rh = 0; } else { rl = hh >> (sh - 32); rh = hh >> 31; }
-          x[d] = rl; x[d + 1] = rh; break;
+          x[d] = rl; x[d + 1] = rh; off += len; rt++; continue;
         }
-        case K.Add: { const al = x[a], lo = (al + x[b]) | 0; x[d + 1] = (x[a + 1] + x[b + 1] + ltu(lo, al)) | 0; x[d] = lo; break; }
-        case K.Sub: { const al = x[a], bl = x[b]; x[d + 1] = (x[a + 1] - x[b + 1] - ltu(al, bl)) | 0; x[d] = (al - bl) | 0; break; }
-        case K.Xor: x[d] = x[a] ^ x[b]; x[d + 1] = x[a + 1] ^ x[b + 1]; break;
-        case K.Or: x[d] = x[a] | x[b]; x[d + 1] = x[a + 1] | x[b + 1]; break;
-        case K.And: x[d] = x[a] & x[b]; x[d + 1] = x[a + 1] & x[b + 1]; break;
+        case K.Add: { const al = x[a], lo = (al + x[b]) | 0; x[d + 1] = (x[a + 1] + x[b + 1] + ltu(lo, al)) | 0; x[d] = lo; off += len; rt++; continue; }
+        case K.Sub: { const al = x[a], bl = x[b]; x[d + 1] = (x[a + 1] - x[b + 1] - ltu(al, bl)) | 0; x[d] = (al - bl) | 0; off += len; rt++; continue; }
+        case K.Xor: x[d] = x[a] ^ x[b]; x[d + 1] = x[a + 1] ^ x[b + 1]; off += len; rt++; continue;
+        case K.Or: x[d] = x[a] | x[b]; x[d + 1] = x[a + 1] | x[b + 1]; off += len; rt++; continue;
+        case K.And: x[d] = x[a] & x[b]; x[d + 1] = x[a + 1] & x[b + 1]; off += len; rt++; continue;
         case K.Sltu: {
           const ah = x[a + 1] >>> 0, bh = x[b + 1] >>> 0;
-          x[d] = (ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0))) ? 1 : 0; x[d + 1] = 0; break;
+          x[d] = (ah < bh || (ah === bh && (x[a] >>> 0) < (x[b] >>> 0))) ? 1 : 0; x[d + 1] = 0; off += len; rt++; continue;
         }
-        case K.Addiw: { const v = (x[a] + cops![(slot << 1) + 1]) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-        case K.Slliw: { const v = x[a] << cops![(slot << 1) + 1]; x[d] = v; x[d + 1] = v >> 31; break; }
-        case K.Srliw: { const v = (x[a] >>> cops![(slot << 1) + 1]) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-        case K.Sraiw: { const v = x[a] >> cops![(slot << 1) + 1]; x[d] = v; x[d + 1] = v >> 31; break; }
-        case K.Addw: { const v = (x[a] + x[b]) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
-        case K.Subw: { const v = (x[a] - x[b]) | 0; x[d] = v; x[d + 1] = v >> 31; break; }
+        case K.Addiw: { const v = (x[a] + cops![(slot << 1) + 1]) | 0; x[d] = v; x[d + 1] = v >> 31; off += len; rt++; continue; }
+        case K.Slliw: { const v = x[a] << cops![(slot << 1) + 1]; x[d] = v; x[d + 1] = v >> 31; off += len; rt++; continue; }
+        case K.Srliw: { const v = (x[a] >>> cops![(slot << 1) + 1]) | 0; x[d] = v; x[d + 1] = v >> 31; off += len; rt++; continue; }
+        case K.Sraiw: { const v = x[a] >> cops![(slot << 1) + 1]; x[d] = v; x[d + 1] = v >> 31; off += len; rt++; continue; }
+        case K.Addw: { const v = (x[a] + x[b]) | 0; x[d] = v; x[d + 1] = v >> 31; off += len; rt++; continue; }
+        case K.Subw: { const v = (x[a] - x[b]) | 0; x[d] = v; x[d + 1] = v >> 31; off += len; rt++; continue; }
         default: break;
       }
+      // Here: a taken branch or jump, or an instruction the inline cases leave to its op.
       let ev: number;
       if ((w & 63) !== K.Slow) {
-        if (!taken) { off += len; rt++; continue; }
         if ((w & 63) !== K.Jal && (w & 63) !== K.Jalr) {
           // A taken conditional branch: pc + imm (B-type offset).
           const imm = cops![(slot << 1) + 1], pc = page | off, lo = (pc + imm) | 0;
