@@ -162,7 +162,7 @@ export class JitCache implements JitListingSource {
     return b;
   }
 
-  /** Executions a start is interpreted before it is translated, now. */
+  /** Instructions interpreted from a start before it is translated, now. */
   threshold(): number {
     return this.hotThreshold + Math.min(HOT_EXTRA_MAX, this.hotGrowth * this.counters.compiled);
   }

@@ -35,8 +35,8 @@ export class Lockstep {
   private checked = 0;
 
   constructor(readonly interp: Machine, readonly jit: Machine, readonly step = 10_000) {
-    // Translate after a few executions instead of the default threshold, so that short guests
-    // run (and check) translated code too.
+    // Translate after a few dozen interpreted instructions instead of the default threshold, so
+    // that short guests run (and check) translated code too.
     if (jit.jit !== undefined) { jit.jit.cache.hotThreshold = 24; jit.jit.cache.hotGrowth = 0; }
   }
 
