@@ -37,11 +37,11 @@ export const NEVER = -1;
 /** Marker in the heat map: translate this start when it is next reached (see `compile`). */
 export const DUE = 0x3fffffff;
 /**
- * Flag in a compact word (PageEntry.compact): a block starts here or is due. The first tier walks
- * straight-line code without lookups; it stops here, so the run loop enters the block.
+ * Flag in a compact word (PageEntry.compact): a block starts here, or the start is hot enough to
+ * get one (PageEntry.isEntry). The first tier walks straight-line code without lookups; it stops
+ * here, so the run loop enters or translates the block.
  */
 export const ENTRY = 1 << 25;
-
 
 /**
  * Limits of one region (one compiled function). Measured on bench.elf (shared, loaded host): one
@@ -71,11 +71,16 @@ export class PageEntry {
   fast: (Block | undefined)[] | null = null;
   /**
    * The first tier's compact form of the page's decoded instructions (firstTier.ts), made on first
-   * use. A slot where a block starts, or is due to be translated, has ENTRY set in its first word.
+   * use. A slot that `isEntry` has ENTRY set in its first word.
    */
   compact: Int32Array | null = null;
   /** The decoded-ops array `compact` was filled from (a page decoded anew starts over). */
   compactOf: readonly (Op | undefined)[] | null = null;
+
+  /** Whether `slot` is an ENTRY: a block starts there, or its heat reached `threshold` (or it is DUE). */
+  isEntry(slot: number, threshold: number): boolean {
+    return (this.fast !== null && this.fast[slot] !== undefined) || this.heat[slot] >= threshold;
+  }
 
   /** Sets ENTRY on `slot` in the compact form, if that slot is filled (firstTier.ts's fill sets it on the rest). */
   markEntry(slot: number): void {
@@ -152,9 +157,9 @@ export class JitCache implements JitListingSource {
     // The first tier, which runs the start when this returns undefined, adds to its heat. A start
     // marked ENTRY when it reached a lower threshold (the threshold grows) loses the mark until
     // it reaches this one, so the first tier no longer stops there.
-    const heat = e.heat[slot];
-    if (heat === NEVER || heat < this.threshold()) {
-      if (e.fast === null || e.fast[slot] === undefined) e.unmarkEntry(slot);
+    const heat = e.heat[slot], threshold = this.threshold();
+    if (heat === NEVER || heat < threshold) {
+      if (!e.isEntry(slot, threshold)) e.unmarkEntry(slot);
       return undefined;
     }
     const b = this.compile(h, e, ramOff, lo, hi, ctx);

@@ -41,12 +41,12 @@ const CODE_BY_ID = Int32Array.from(ENCODINGS, (e) => NAMED[e.name] ?? K.Slow);
 
 /**
  * Fills the compact words of `slot` of `e` from its decoded op; returns the first word (never 0).
- * A slot with a block, or whose heat reached `threshold`, is an ENTRY.
+ * It carries ENTRY when `e.isEntry`.
  */
 function fill(e: PageEntry, c: Int32Array, slot: number, op: Op, threshold: number): number {
   const code = op.d === undefined ? K.Slow : CODE_BY_ID[op.d.spec.id];
   let w = code | (op.rd << 6) | (op.rs1 << 12) | (op.rs2 << 17) | (op.len << 22);
-  if ((e.fast !== null && e.fast[slot] !== undefined) || e.heat[slot] >= threshold) w |= ENTRY;
+  if (e.isEntry(slot, threshold)) w |= ENTRY;
   c[slot << 1] = w;
   c[(slot << 1) + 1] = op.imm;
   return w;
@@ -128,7 +128,8 @@ export class FirstTier {
         w = cops[slot << 1];
         if (w === 0 && (op = ops![slot]) !== undefined) w = fill(entry!, cops, slot, op, threshold);
         if ((w & ENTRY) !== 0 && steps !== start + 1) {
-          // Walked into a block's start (or one due): the run loop enters it.
+          // Walked into an ENTRY (a block's start, or a start hot enough to get one): the run
+          // loop takes it.
           steps--; h.pcLo = page | off; this.jumped = true;
           break;
         }
