@@ -156,9 +156,9 @@ export class JitCache implements JitListingSource {
     }
     // The first tier, which runs the start when this returns undefined, adds to its heat. A start
     // marked ENTRY when it reached a lower threshold (the threshold grows) loses the mark until
-    // it reaches this one, so the first tier no longer stops there.
-    const heat = e.heat[slot], threshold = this.threshold();
-    if (heat === NEVER || heat < threshold) {
+    // it reaches this one, so the first tier no longer stops there. (NEVER is below any threshold.)
+    const threshold = this.threshold();
+    if (e.heat[slot] < threshold) {
       if (!e.isEntry(slot, threshold)) e.unmarkEntry(slot);
       return undefined;
     }

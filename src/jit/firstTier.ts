@@ -52,6 +52,14 @@ function fill(e: PageEntry, c: Int32Array, slot: number, op: Op, threshold: numb
   return w;
 }
 
+/** The first compact word of `slot`, filled on first use (0: no decoded op there yet). */
+function wordAt(e: PageEntry, c: Int32Array, ops: readonly (Op | undefined)[], slot: number, threshold: number): number {
+  const w = c[slot << 1];
+  if (w !== 0) return w;
+  const op = ops[slot];
+  return op === undefined ? 0 : fill(e, c, slot, op, threshold);
+}
+
 /** The compact form of the page whose decoded ops are `ops` (reset when the page was decoded anew). */
 function compactOf(e: PageEntry | undefined, ops: (Op | undefined)[] | null): Int32Array | null {
   if (e === undefined || ops === null) return null;
@@ -125,8 +133,7 @@ export class FirstTier {
       let w = 0;
       const slot = off >>> 1;
       if (cops !== null && off < 4096) {
-        w = cops[slot << 1];
-        if (w === 0 && (op = ops![slot]) !== undefined) w = fill(entry!, cops, slot, op, threshold);
+        w = wordAt(entry!, cops, ops!, slot, threshold);
         if ((w & ENTRY) !== 0 && steps !== start + 1) {
           // Walked into an ENTRY (a block's start, or a start hot enough to get one): the run
           // loop takes it.
@@ -289,9 +296,7 @@ export class FirstTier {
         off = lo & 0xfff;
         const tslot = off >>> 1;
         heatOf = entry; heatSlot = tslot; heatFrom = steps;
-        let tw = cops![tslot << 1];
-        if (tw === 0 && (op = ops![tslot]) !== undefined) tw = fill(entry, cops!, tslot, op, threshold);
-        if ((tw & ENTRY) === 0) continue;
+        if ((wordAt(entry, cops!, ops!, tslot, threshold) & ENTRY) === 0) continue;
         this.jumped = true;
         break;
       }
